@@ -1,0 +1,1 @@
+"""DMN evaluation engine."""

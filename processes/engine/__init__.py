@@ -1,0 +1,1 @@
+"""The SpiffWorkflow runtime: the only module that touches Spiff objects."""

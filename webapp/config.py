@@ -1,0 +1,113 @@
+"""The one place configuration is read from the environment.
+
+Everything the platform needs to know about its surroundings comes through :func:`load`; ``settings.py`` only
+translates the result into Django settings. Nothing secret is in the code: ``SECRET_KEY`` is read from the
+environment or generated once into ``var/secret_key`` (never committed).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The environment describes a configuration the platform cannot run with."""
+
+
+@dataclass(frozen=True)
+class Config:
+    base_dir: Path
+    var_dir: Path
+    debug: bool
+    demo: bool
+    testing: bool
+    secret_key: str
+    database: dict
+    celery_broker_url: str | None
+    celery_eager: bool
+    allowed_hosts: list[str]
+    time_zone: str
+    language_code: str
+    prefect_home: Path
+    media_root: Path
+    static_root: Path
+    amqp_url: str | None
+
+
+_SUPPORTED_DB_ENGINES = {
+    "django.db.backends.sqlite3",
+    "django.db.backends.postgresql",
+    "django.db.backends.mysql",
+}
+
+
+def _secret_key(env: environ.Env, var_dir: Path) -> str:
+    key = env.str("SECRET_KEY", default="")
+    if key:
+        return key
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _database(env: environ.Env, var_dir: Path) -> dict:
+    default = f"sqlite:///{var_dir / 'db.sqlite3'}"
+    url = env.str("DATABASE_URL", default=default)
+    if url.startswith(("mariadb://", "mariadb+")):
+        url = "mysql" + url[len("mariadb") :]
+    try:
+        db = environ.Env.db_url_config(url)
+    except Exception as exc:  # pragma: no cover - message is what matters
+        raise ConfigError(f"DATABASE_URL is not a database URL: {exc}") from exc
+    if db.get("ENGINE") not in _SUPPORTED_DB_ENGINES:
+        raise ConfigError(f"DATABASE_URL scheme is not supported: {url.split(':', 1)[0]}")
+    if db["ENGINE"] == "django.db.backends.mysql":
+        db.setdefault("OPTIONS", {}).setdefault("charset", "utf8mb4")
+        db["OPTIONS"].setdefault("init_command", "SET sql_mode='STRICT_TRANS_TABLES'")
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db.setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    db.setdefault("ATOMIC_REQUESTS", False)
+    db.setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
+    db.setdefault("TEST", {})
+    return db
+
+
+def load(environment: dict[str, str] | None = None) -> Config:
+    """Read the platform configuration from ``environment`` (default: ``os.environ``)."""
+    source = os.environ if environment is None else environment
+    env = environ.Env()
+    env.ENVIRON = source  # type: ignore[assignment]
+    var_dir = Path(env.str("JIANGUAN_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
+    broker = env.str("CELERY_BROKER_URL", default="") or None
+    testing = env.bool("JIANGUAN_TESTING", default=False)
+    eager = env.bool("CELERY_TASK_ALWAYS_EAGER", default=broker is None)
+    return Config(
+        base_dir=BASE_DIR,
+        var_dir=var_dir,
+        debug=env.bool("DEBUG", default=False),
+        demo=env.bool("DEMO", default=False),
+        testing=testing,
+        secret_key=_secret_key(env, var_dir),
+        database=_database(env, var_dir),
+        celery_broker_url=broker,
+        celery_eager=eager,
+        allowed_hosts=env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]),
+        time_zone=env.str("TIME_ZONE", default="Asia/Shanghai"),
+        language_code=env.str("LANGUAGE_CODE", default="zh-hans"),
+        prefect_home=Path(env.str("PREFECT_HOME", default=str(var_dir / "prefect"))),
+        media_root=Path(env.str("MEDIA_ROOT", default=str(var_dir / "media"))),
+        static_root=Path(env.str("STATIC_ROOT", default=str(var_dir / "static"))),
+        amqp_url=env.str("AMQP_URL", default="") or (broker if (broker or "").startswith("amqp") else None),
+    )

@@ -1,0 +1,16 @@
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码错误，请重新输入。",
+        "inactive": "该账户已停用，请联系系统管理员。",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "用户名"
+        self.fields["password"].label = "密码"
+        for f in self.fields.values():
+            f.widget.attrs["class"] = "form-control"
+        self.fields["username"].widget.attrs["autofocus"] = True

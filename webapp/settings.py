@@ -40,6 +40,11 @@ INSTALLED_APPS = [
     "integrations",
     "tasks",
     "processes",
+    "domain.enterprises",
+    "domain.contracts",
+    "domain.personnel",
+    "domain.machinery",
+    "domain.sites",
     "webapp",
 ]
 

@@ -1,0 +1,1 @@
+"""建设工程合同 (contracts bounded context)."""

@@ -1,0 +1,1 @@
+"""建筑起重机械 (machinery bounded context)."""

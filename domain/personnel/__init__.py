@@ -1,0 +1,1 @@
+"""安管人员 (personnel bounded context)."""

@@ -1,0 +1,1 @@
+"""工地现场监管 (sites bounded context)."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class SitesConfig(AppConfig):
+    name = "domain.sites"
+    label = "sites"
+    verbose_name = "工地现场监管"
+    default_auto_field = "django.db.models.BigAutoField"

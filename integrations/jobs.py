@@ -1,0 +1,16 @@
+"""Celery jobs for outbound delivery. Jobs take ids and hand straight to a service."""
+
+from celery import shared_task
+
+from . import outbox
+
+
+@shared_task(name="integrations.deliver_outbox_message", time_limit=120, soft_time_limit=100)
+def deliver_outbox_message(message_id: int) -> str:
+    message = outbox.deliver(message_id)
+    return message.status if message else "skipped"
+
+
+@shared_task(name="integrations.deliver_due", time_limit=600, soft_time_limit=540)
+def deliver_due() -> dict[str, int]:
+    return outbox.deliver_due()

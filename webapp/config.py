@@ -39,6 +39,10 @@ class Config:
     media_root: Path
     static_root: Path
     amqp_url: str | None
+    sms_gateway_url: str
+    sms_app_id: str
+    sms_app_secret: str
+    permit_api_secret: str
 
 
 _SUPPORTED_DB_ENGINES = {
@@ -60,6 +64,18 @@ def _secret_key(env: environ.Env, var_dir: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def _derived_secret(var_dir: Path, name: str) -> str:
+    """A per-installation secret for a local integration, generated once into ``var/secrets/<name>``."""
+    path = var_dir / "secrets" / name
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
 
 
 def _database(env: environ.Env, var_dir: Path) -> dict:
@@ -110,4 +126,9 @@ def load(environment: dict[str, str] | None = None) -> Config:
         media_root=Path(env.str("MEDIA_ROOT", default=str(var_dir / "media"))),
         static_root=Path(env.str("STATIC_ROOT", default=str(var_dir / "static"))),
         amqp_url=env.str("AMQP_URL", default="") or (broker if (broker or "").startswith("amqp") else None),
+        # External systems: "local" means the in-process simulator that speaks the remote's contract.
+        sms_gateway_url=env.str("SMS_GATEWAY_URL", default="local"),
+        sms_app_id=env.str("SMS_APP_ID", default="jianguan"),
+        sms_app_secret=env.str("SMS_APP_SECRET", default="") or _derived_secret(var_dir, "sms"),
+        permit_api_secret=env.str("PERMIT_API_SECRET", default="") or _derived_secret(var_dir, "permit-api"),
     )

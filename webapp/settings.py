@@ -145,6 +145,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 AMQP_URL = CONFIG.amqp_url
 
+# External systems (see integrations/): "local" = the in-process simulator speaking the remote's contract.
+SMS_GATEWAY_URL = CONFIG.sms_gateway_url
+SMS_APP_ID = CONFIG.sms_app_id
+SMS_APP_SECRET = CONFIG.sms_app_secret
+PERMIT_API_SECRET = CONFIG.permit_api_secret
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -43,6 +43,7 @@ class Config:
     sms_app_id: str
     sms_app_secret: str
     permit_api_secret: str
+    sampling_draw_cron: str
 
 
 _SUPPORTED_DB_ENGINES = {
@@ -131,4 +132,5 @@ def load(environment: dict[str, str] | None = None) -> Config:
         sms_app_id=env.str("SMS_APP_ID", default="jianguan"),
         sms_app_secret=env.str("SMS_APP_SECRET", default="") or _derived_secret(var_dir, "sms"),
         permit_api_secret=env.str("PERMIT_API_SECRET", default="") or _derived_secret(var_dir, "permit-api"),
+        sampling_draw_cron=env.str("SAMPLING_DRAW_CRON", default="0 9 1 * *"),
     )

@@ -150,6 +150,7 @@ SMS_GATEWAY_URL = CONFIG.sms_gateway_url
 SMS_APP_ID = CONFIG.sms_app_id
 SMS_APP_SECRET = CONFIG.sms_app_secret
 PERMIT_API_SECRET = CONFIG.permit_api_secret
+SAMPLING_DRAW_CRON = CONFIG.sampling_draw_cron  # random inspection draws (flows/sampling.py)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group
 
 from .credit_code import make_code
 from .models import District, EnterpriseType, Organisation, OrganisationKind, User
-from .roles import Role, ensure_role_groups
+from .districts import ensure_reference_data
+from .roles import Role
 
 DEMO_ORDER = 10
 
@@ -75,6 +76,7 @@ def _user(username: str, full_name: str, org: Organisation | None, roles: list[R
 
 def organisations() -> dict[str, Organisation]:
     """Create (or fetch) the demo organisations; keys: ``city``, ``agency``, district codes, enterprise keys."""
+    ensure_reference_data()
     orgs: dict[str, Organisation] = {}
     orgs["city"], _ = Organisation.objects.get_or_create(
         kind=OrganisationKind.REGULATOR, name=CITY, defaults={"credit_code": make_code("11310000002420176")}
@@ -105,7 +107,7 @@ def organisations() -> dict[str, Organisation]:
 
 
 def load(out: Callable[[str], None]) -> None:
-    ensure_role_groups()
+    ensure_reference_data()
     orgs = organisations()
     admin, created = User.objects.get_or_create(
         username="admin", defaults={"full_name": "平台管理员", "is_staff": True, "is_superuser": True}

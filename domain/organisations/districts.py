@@ -18,3 +18,14 @@ SHANGHAI_DISTRICTS: tuple[tuple[str, str], ...] = (
     ("310120", "奉贤区"),
     ("310151", "崇明区"),
 )
+
+
+def ensure_reference_data() -> None:
+    """Districts and role groups (idempotent). Run by the data migration, by the demo loader and by tests whose
+    transactional flush removed migration data."""
+    from .models import District
+    from .roles import ensure_role_groups
+
+    for code, name in SHANGHAI_DISTRICTS:
+        District.objects.update_or_create(code=code, defaults={"name": name})
+    ensure_role_groups()

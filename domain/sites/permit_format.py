@@ -30,7 +30,7 @@ def _field_name(path: Any) -> str:
 
 
 def _xml_to_dict(element: Any) -> Any:
-    children = list(element)
+    children = [c for c in element if isinstance(c.tag, str)]  # skip comments, PIs, entity references
     if not children:
         text = (element.text or "").strip()
         if element.tag in {"structure", "fire_system", "facade"}:

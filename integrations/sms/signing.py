@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 
 def signature(secret: str, *, app_id: str, timestamp: str, method: str, path: str, body: bytes) -> str:
     message = f"{app_id}\n{timestamp}\n{method} {path}\n".encode() + body
-    return hmac.new(secret.encode(), message, lambda: hashlib.new("sm3")).hexdigest()
+    return hmac.new(secret.encode(), message, "sm3").hexdigest()

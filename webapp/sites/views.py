@@ -1,0 +1,148 @@
+"""Pages: project query with the decoration flag (M22), site detail with draw history, draws and their public
+verification (M18/M19)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError as DrfValidationError
+
+from domain.errors import DomainError
+from domain.organisations.models import District
+from domain.organisations.roles import Role
+from domain.organisations.scoping import scope_of
+from domain.sites import draw, selectors, services
+from domain.sites.models import DrawRound, DrawRoundState, SiteState
+from security.audit import history_for
+from webapp.acting import acting_user
+
+from .api import start_draw
+
+
+@login_required
+def site_list(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    flag = request.GET.get("general_decoration", "")
+    drawn = request.GET.get("drawn", "")
+    qs = selectors.search_sites(
+        user,
+        text=request.GET.get("q", "").strip(),
+        district=request.GET.get("district", ""),
+        general_decoration=None if flag == "" else flag == "1",
+        drawn=None if drawn == "" else drawn == "1",
+        state=request.GET.get("state", ""),
+    )
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sites/site_list.html",
+        {"page": page, "districts": District.objects.all(), "states": SiteState.choices, "params": request.GET},
+    )
+
+
+@login_required
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_object_or_404(selectors.sites_visible_to(acting_user(request)), pk=pk)
+    rounds = selectors.draw_history(site)
+    number = site.permit.permit_number
+    history = [{"round": r, "drawn": number in (r.selected or [])} for r in rounds]
+    return render(
+        request,
+        "sites/site_detail.html",
+        {
+            "site": site,
+            "permit": site.permit,
+            "draws": history,
+            "sms": site.sms_notices.select_related("draw_round").all(),
+            "team": site.supervision_team.all(),
+            "audit": history_for(site),
+        },
+    )
+
+
+@login_required
+def draw_list(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    scope = scope_of(user)
+    can_start = user.has_role(Role.CASE_OFFICER) or user.is_sysadmin
+    districts = District.objects.all() if scope.kind == "all" else District.objects.filter(pk=scope.district_code)
+    if request.method == "POST":
+        if not can_start:
+            messages.error(request, "只有经办人可以发起随机抽查。")
+            return redirect("sites:draws")
+        try:
+            record, created = start_draw(
+                user,
+                district_code=request.POST.get("district_code", ""),
+                round_key=request.POST.get("round_key", "").strip(),
+                proportion=request.POST.get("proportion", "").strip() or None,
+            )
+        except (DomainError, ValidationError, DrfValidationError) as exc:
+            detail = getattr(exc, "detail", None) or getattr(exc, "message", None) or exc
+            messages.error(request, f"未能发起抽查：{detail}")
+            return redirect("sites:draws")
+        messages.success(request, "已完成抽查并公开结果。" if created else "该轮次已抽查过，以下为已公开的结果。")
+        return redirect("sites:draw", pk=record.pk)
+    page = Paginator(selectors.draw_rounds_visible_to(user), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sites/draw_list.html",
+        {
+            "page": page,
+            "districts": districts,
+            "can_start": can_start,
+            "default_round": timezone.localdate().strftime("%Y-%m"),
+        },
+    )
+
+
+def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Public (no login): commitment, population, seed and result, and an in-browser re-verification."""
+    record = get_object_or_404(DrawRound.objects.select_related("district"), pk=pk)
+    revealed = record.state == DrawRoundState.COMPLETED
+    verification = draw.verify_record(services.public_record(record)) if revealed else None
+    names = {p["permit_number"]: p.get("name", "") for p in record.population}
+    selected = [{"permit_number": n, "name": names.get(n, ""), "inspectors": record.assignments.get(n, [])}
+                for n in (record.selected or [])]
+    return render(
+        request,
+        "sites/draw_detail.html",
+        {"record": record, "revealed": revealed, "verification": verification, "selected": selected},
+    )
+
+
+def draw_record_json(request: HttpRequest, pk: int) -> JsonResponse:
+    record = get_object_or_404(DrawRound, pk=pk)
+    response = JsonResponse(services.public_record(record), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="draw-{record.district_id}-{record.round_key}.json"'
+    return response
+
+
+def draw_verifier_source(request: HttpRequest) -> FileResponse:
+    """The verification program itself (standard library only): ``python draw.py record.json``."""
+    path = Path(draw.__file__)
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename="draw.py", content_type="text/x-python")
+
+
+def verify_upload(request: HttpRequest) -> HttpResponse:
+    """Anyone may upload a published record and have it re-run here."""
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("record")
+        try:
+            if upload is None:
+                raise ValueError("请选择要验证的抽查记录文件（JSON）。")
+            result = draw.verify_record(json.loads(upload.read().decode("utf-8")))
+        except (ValueError, KeyError, TypeError) as exc:
+            result = (False, f"文件无法验证：{exc}")
+    return render(request, "sites/verify.html", {"result": result})

@@ -132,7 +132,9 @@ class DrawInput(serializers.Serializer):
     proportion = serializers.CharField(max_length=8, required=False)
 
 
-def start_draw(user, *, district_code: str, round_key: str, proportion: str | None) -> tuple[DrawRound, bool]:
+def start_draw(
+    user, *, district_code: str, round_key: str, proportion: str | None = None
+) -> tuple[DrawRound, bool]:
     """An officer starts the draw of a district: district officers only for their own district."""
     if not (user.has_role(Role.CASE_OFFICER) or user.is_sysadmin):
         raise PermissionDeniedError("只有经办人可以发起随机抽查。")

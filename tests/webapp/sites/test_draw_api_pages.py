@@ -1,0 +1,89 @@
+"""Draws through the API and pages: who may start them, public verification, scoped project query."""
+
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+
+from domain.organisations.models import District, User
+from tests.domain.sites.factories import SiteFactory
+
+
+@pytest.fixture
+def pudong_sites(directory):
+    group = Group.objects.get(name="inspector")
+    for i in range(3):
+        User.objects.create(username=f"ai{i}", organisation=directory["310115"]).groups.add(group)
+    return [SiteFactory() for _ in range(10)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_district_officer_starts_a_draw_and_anyone_can_verify_it(api, client, pudong_sites):
+    resp = api("officer_pd").post(
+        "/api/sites/draws/", {"district_code": "310115", "round_key": "2026-11", "proportion": "0.2"}, format="json"
+    )
+    assert resp.status_code == 201, resp.content
+    body = resp.json()
+    assert len(body["selected"]) == 2 and body["seed"]
+    again = api("officer_pd").post("/api/sites/draws/", {"district_code": "310115", "round_key": "2026-11"}, format="json")
+    assert again.status_code == 200 and again.json()["selected"] == body["selected"]
+
+    public = client.get(f"/api/sites/draws/{body['id']}/record/")  # no login needed
+    assert public.status_code == 200 and public.json()["commitment"] == body["commitment"]
+    page = client.get(f"/sites/draws/{body['id']}/").content.decode()
+    assert "验证通过" in page and body["commitment"] in page
+    record = client.get(f"/sites/draws/{body['id']}/record.json").content
+    upload = io.BytesIO(record)
+    upload.name = "record.json"
+    assert "验证通过" in client.post("/sites/draws/verify/", {"record": upload}).content.decode()
+    tampered = json.loads(record)
+    tampered["selected"] = tampered["selected"][:1]
+    bad = io.BytesIO(json.dumps(tampered).encode())
+    bad.name = "record.json"
+    assert "不一致" in client.post("/sites/draws/verify/", {"record": bad}).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("username", "payload", "status"),
+    [
+        ("officer_hp", {"district_code": "310115", "round_key": "2026-11"}, 403),  # another district
+        ("ent_contractor", {"district_code": "310115", "round_key": "2026-11"}, 403),  # not an officer
+        ("officer_pd", {"district_code": "310115", "round_key": "November"}, 400),
+        ("officer_pd", {"district_code": "310115", "round_key": "2026-11", "proportion": "abc"}, 400),
+        ("officer_pd", {"district_code": "310115", "round_key": "2026-11", "proportion": "2"}, 400),
+        ("officer_city", {"district_code": "999999", "round_key": "2026-11"}, 400),
+    ],
+)
+def test_bad_draw_requests_are_refused_with_4xx(api, pudong_sites, username, payload, status):
+    resp = api(username).post("/api/sites/draws/", payload, format="json")
+    assert resp.status_code == status, resp.content
+    assert "detail" in resp.json()
+
+
+@pytest.mark.django_db
+def test_project_query_is_scoped_and_shows_the_flag(api, directory):
+    pd = SiteFactory()
+    hp = SiteFactory(permit__district=District.objects.get(pk="310101"), permit__employer_credit_code="X" * 18,
+                     permit__contractor_credit_code="Y" * 18)
+    ids = lambda u: {s["id"] for s in api(u).get("/api/sites/").json()["results"]}  # noqa: E731
+    assert ids("officer_pd") == {pd.pk}
+    assert ids("officer_hp") == {hp.pk}
+    assert ids("officer_city") == {pd.pk, hp.pk}
+    assert ids("ent_contractor") == {pd.pk}  # contractor of the Pudong site only
+    assert ids("ent_lessor") == set()
+    row = api("officer_pd").get("/api/sites/?general_decoration=true").json()["results"][0]
+    assert row["is_general_decoration"] is True
+
+
+@pytest.mark.django_db
+def test_site_pages(client, directory):
+    site = SiteFactory()
+    client.login(username="officer_pd", password="jianguan-demo")
+    listing = client.get("/sites/?q=" + site.permit.permit_number).content.decode()
+    assert site.name in listing and "一般类装饰装修" in listing
+    assert site.permit.permit_number in client.get(f"/sites/{site.pk}/").content.decode()
+    client.logout()
+    client.login(username="officer_hp", password="jianguan-demo")
+    assert client.get(f"/sites/{site.pk}/").status_code == 404

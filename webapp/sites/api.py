@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from domain.sites.summary import supervision_summary
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -22,6 +21,7 @@ from domain.organisations.roles import Role
 from domain.organisations.scoping import scope_of
 from domain.sites import selectors, services
 from domain.sites.models import DrawRound, Site
+from domain.sites.summary import supervision_summary
 from integrations.approval_system import SignatureError, verify
 from webapp.acting import acting_user
 

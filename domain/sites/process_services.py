@@ -13,16 +13,19 @@ from security import audit
 from .models import Site
 
 
+def _site_id(ctx: ServiceContext) -> int:
+    return int(ctx.params.get("site_id") or ctx.variables["site_id"])
+
+
 def _site(ctx: ServiceContext) -> Site:
-    site_id = ctx.params.get("site_id") or ctx.variables.get("site_id")
-    return Site.objects.select_for_update().get(pk=site_id)
+    return Site.objects.select_for_update().get(pk=_site_id(ctx))
 
 
 @service("sites.draw_status")
 def draw_status(ctx: ServiceContext) -> dict[str, Any]:
     """Whether the site has been drawn (read at the gateway, so a draw made while the team was being assigned
     counts)."""
-    site = Site.objects.get(pk=ctx.params.get("site_id") or ctx.variables.get("site_id"))
+    site = Site.objects.get(pk=_site_id(ctx))
     return {"drawn": site.drawn, "team": [u.username for u in site.supervision_team.all()]}
 
 

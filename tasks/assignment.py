@@ -1,0 +1,97 @@
+"""Assignment rules (分派规则): who may take a ready user task.
+
+* lane = a regulator role code → that role, narrowed by the case's district: by default the district's officers
+  and the city-level ones; ``district`` property ``case`` (district only), ``city`` (city level only) or ``any``;
+* lane = an enterprise role code → that role within the enterprise that started the case;
+* lane ``initiator`` (or role ``applicant``) → the enterprise that started the case (any of its members), or the
+  person who started it when no enterprise did;
+* ``candidateGroups`` (comma-separated role codes) overrides the lane's role;
+* ``assignee`` names one user: a username, or ``{variable}`` holding a username or user id.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from domain.organisations.roles import ENTERPRISE_ROLES, Role
+
+from .contract import InstanceRef, ReadyTask
+from .models import CITY
+
+log = logging.getLogger("jianguan.tasks")
+
+INITIATOR = "initiator"
+_VARIABLE = re.compile(r"^\{\s*(\w+)\s*\}$")
+
+
+@dataclass(frozen=True)
+class CandidateSpec:
+    group: str = ""
+    district_code: str = ""
+    organisation_id: int | None = None
+    user_id: int | None = None
+
+
+def _district_keys(instance: InstanceRef, task: ReadyTask) -> list[str]:
+    mode = (task.properties.get("district") or "").strip().lower()
+    district = instance.district_code or ""
+    if mode == "any":
+        return [""]
+    if mode == "city" or not district:
+        return [CITY]
+    if mode == "case":
+        return [district]
+    return [district, CITY]
+
+
+def _initiator_specs(instance: InstanceRef, group: str = "") -> list[CandidateSpec]:
+    if instance.initiator_org_id:
+        return [CandidateSpec(group=group, organisation_id=instance.initiator_org_id)]
+    if instance.initiator_user_id:
+        return [CandidateSpec(user_id=instance.initiator_user_id)]
+    log.warning("instance %s has no initiator; initiator task has no candidate", instance.id)
+    return []
+
+
+def groups_of(task: ReadyTask) -> list[str]:
+    """The role codes a task is offered to: ``candidateGroups`` or the lane."""
+    override = task.properties.get("candidateGroups", "")
+    groups = [g.strip() for g in override.split(",") if g.strip()]
+    if groups:
+        return groups
+    if task.lane:
+        return [task.lane.strip()]
+    return [Role.CASE_OFFICER.value]
+
+
+def candidate_specs(instance: InstanceRef, task: ReadyTask) -> list[CandidateSpec]:
+    specs: list[CandidateSpec] = []
+    for group in groups_of(task):
+        if group in (INITIATOR, Role.APPLICANT):
+            specs.extend(_initiator_specs(instance))
+        elif group in ENTERPRISE_ROLES:
+            specs.extend(_initiator_specs(instance, group))
+        else:
+            specs.extend(
+                CandidateSpec(group=group, district_code=key) for key in _district_keys(instance, task)
+            )
+    return specs
+
+
+def assignee_reference(task: ReadyTask, variables: dict[str, Any]) -> str | int | None:
+    """The user named by the ``assignee`` property: a username (str) or a user id (int), or ``None``."""
+    raw = (task.properties.get("assignee") or "").strip()
+    if not raw:
+        return None
+    match = _VARIABLE.match(raw)
+    if not match:
+        return raw
+    value = variables.get(match.group(1))
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    if isinstance(value, int):
+        return value
+    return str(value)

@@ -11,14 +11,13 @@ from webapp.cockpit.panels import Panel
 
 
 def panels(user: Any) -> list[Panel]:
-    rows = (
+    rows = list(
         sites_visible_to(user)
         .filter(is_general_decoration=True)
         .values("district__name")
         .annotate(total=Count("id"), drawn=Count("id", filter=Q(drawn=True)))
         .order_by("district__name")
     )
-    rows = list(rows)
     total = sum(r["total"] for r in rows)
     drawn = sum(r["drawn"] for r in rows)
     return [

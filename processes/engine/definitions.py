@@ -1,0 +1,238 @@
+"""Publishing process models (流程发布): files → validated, immutable, versioned :class:`ProcessDefinition`.
+
+A *procedure* is a folder ``processes/models/<procedure>/`` holding ``*.bpmn`` files and the JSON (Schema) form
+files they name. Every executable BPMN process in the folder is published under its process id (the ``key``
+that :func:`processes.engine.start` takes). The content hash covers the folder's BPMN and form files plus the
+DMN files of the decisions its business-rule tasks name; re-publishing unchanged files is a no-op, a change
+makes version N+1. Instances stay on the version they started with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR
+
+from domain.errors import DomainError
+from processes.models import ProcessDefinition
+
+from .spiff import DecisionTask, EngineParser
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a model was refused: the file, the BPMN element id and the problem (in Chinese)."""
+
+    file: str
+    element_id: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file} [{self.element_id or '-'}]：{self.message}"
+
+
+class PublishError(DomainError):
+    """A model was refused at publish time; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("流程模型校验未通过：\n" + "\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Bundle:
+    """The files of one procedure folder."""
+
+    procedure: str
+    directory: Path
+    bpmn_files: dict[str, str] = field(default_factory=dict)
+    forms: dict[str, Any] = field(default_factory=dict)
+    form_texts: dict[str, str] = field(default_factory=dict)
+    dmn_files: dict[str, str] = field(default_factory=dict)
+
+
+def load_bundle(directory: Path, procedure: str | None = None) -> Bundle:
+    bundle = Bundle(procedure=procedure or directory.name, directory=directory)
+    for path in sorted(directory.glob("*.bpmn")):
+        bundle.bpmn_files[path.name] = path.read_text(encoding="utf-8")
+    for path in sorted(directory.glob("*.json")):
+        text = path.read_text(encoding="utf-8")
+        bundle.form_texts[path.name] = text
+        try:
+            bundle.forms[path.name] = json.loads(text)
+        except json.JSONDecodeError:
+            bundle.forms[path.name] = None  # reported by validation when a user task names it
+    return bundle
+
+
+def parse_bundle(bundle: Bundle, problems: list[Problem]) -> EngineParser:
+    """Parse (and XSD-validate) every BPMN file; problems are appended, the parser keeps what parsed."""
+    parser = EngineParser(validator=VALIDATOR)
+    for name, text in bundle.bpmn_files.items():
+        try:
+            parser.add_bpmn_xml(etree.fromstring(text.encode("utf-8")), filename=name)
+        except etree.XMLSyntaxError as exc:
+            problems.append(Problem(name, f"第{exc.lineno}行", f"XML 格式错误：{exc.msg}"))
+        except ValidationException as exc:
+            problems.append(_problem_from(exc, name, "BPMN 校验失败"))
+    return parser
+
+
+def _problem_from(exc: ValidationException, file_name: str, prefix: str) -> Problem:
+    element = exc.id or (f"第{exc.line_number}行" if exc.line_number else "")
+    return Problem(exc.file_name or file_name, element, f"{prefix}：{exc}")
+
+
+def executable_processes(parser: EngineParser) -> list[tuple[str, str]]:
+    return [
+        (pid, p.get_name() or pid)
+        for pid, p in parser.process_parsers.items()
+        if p.process_executable
+    ]
+
+
+def build_specs(parser: EngineParser, key: str, file_name: str, problems: list[Problem]) -> tuple[Any, dict]:
+    try:
+        return parser.get_spec(key), parser.get_subprocess_specs(key)
+    except ValidationException as exc:
+        problems.append(_problem_from(exc, file_name, "BPMN 解析失败"))
+        return None, {}
+
+
+def decision_files(decision_ids: set[str]) -> dict[str, str]:
+    """The DMN files (path relative to the project) that define the given decision ids."""
+    root = Path(settings.BASE_DIR) / "decisions" / "tables"
+    found: dict[str, str] = {}
+    for path in sorted(root.rglob("*.dmn")):
+        text = path.read_text(encoding="utf-8")
+        try:
+            ids = set(etree.fromstring(text.encode("utf-8")).xpath("//*[local-name()='decision']/@id"))
+        except etree.XMLSyntaxError:
+            continue
+        if ids & decision_ids:
+            found[str(path.relative_to(settings.BASE_DIR))] = text
+    return found
+
+
+def content_hash(bundle: Bundle) -> str:
+    digest = hashlib.sha256()
+    for group in (bundle.bpmn_files, bundle.form_texts, bundle.dmn_files):
+        for name in sorted(group):
+            digest.update(name.encode("utf-8") + b"\0" + group[name].encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def check_bundle(bundle: Bundle) -> tuple[list[tuple[str, str, Any, dict]], list[Problem]]:
+    """Parse and validate; returns ``[(key, name, spec, subprocess_specs)]`` and the problems found."""
+    from .validation import validate_specs
+
+    problems: list[Problem] = []
+    if not bundle.bpmn_files:
+        problems.append(Problem(str(bundle.directory), "", "目录中没有 .bpmn 文件"))
+        return [], problems
+    parser = parse_bundle(bundle, problems)
+    processes = []
+    for key, name in executable_processes(parser):
+        file_name = parser.process_parsers[key].filename or ""
+        spec, subprocess_specs = build_specs(parser, key, file_name, problems)
+        if spec is not None:
+            processes.append((key, name, spec, subprocess_specs))
+    if not processes and not problems:
+        problems.append(Problem(next(iter(bundle.bpmn_files)), "", "没有可执行的流程（isExecutable）"))
+    decision_ids = {
+        ts.decision_id
+        for _key, _name, spec, subs in processes
+        for s in (spec, *subs.values())
+        if s is not None
+        for ts in s.task_specs.values()
+        if isinstance(ts, DecisionTask)
+    }
+    bundle.dmn_files = decision_files(decision_ids)
+    problems.extend(validate_specs(bundle, parser, processes))
+    return processes, problems
+
+
+def publish_directory(directory: Path, procedure: str | None = None) -> list[tuple[ProcessDefinition, bool]]:
+    """Validate and publish one procedure folder; returns ``[(definition, created)]``. Raises PublishError."""
+    bundle = load_bundle(Path(directory), procedure)
+    processes, problems = check_bundle(bundle)
+    if problems:
+        raise PublishError(problems)
+    digest = content_hash(bundle)
+    results = []
+    with transaction.atomic():
+        for key, name, _spec, _subs in processes:
+            existing = ProcessDefinition.objects.filter(key=key, content_hash=digest).first()
+            if existing is not None:
+                results.append((existing, False))
+                continue
+            latest = (
+                ProcessDefinition.objects.select_for_update().filter(key=key).order_by("-version").first()
+            )
+            definition = ProcessDefinition.objects.create(
+                key=key,
+                name=name,
+                version=(latest.version + 1) if latest else 1,
+                procedure=bundle.procedure,
+                content_hash=digest,
+                bpmn_files=bundle.bpmn_files,
+                dmn_files=bundle.dmn_files,
+                forms={k: v for k, v in bundle.forms.items() if v is not None},
+            )
+            results.append((definition, True))
+    return results
+
+
+def model_directories(root: Path = MODELS_DIR) -> list[Path]:
+    return sorted(p for p in root.iterdir() if p.is_dir() and any(p.glob("*.bpmn")))
+
+
+def publish_all(root: Path = MODELS_DIR) -> list[tuple[ProcessDefinition, bool]]:
+    """Publish every procedure folder under ``processes/models/``; a broken one raises PublishError."""
+    results: list[tuple[ProcessDefinition, bool]] = []
+    problems: list[Problem] = []
+    for directory in model_directories(root):
+        try:
+            results.extend(publish_directory(directory))
+        except PublishError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise PublishError(problems)
+    return results
+
+
+def latest(key: str) -> ProcessDefinition:
+    from domain.errors import ProcedureError
+
+    definition = ProcessDefinition.objects.filter(key=key).order_by("-version").first()
+    if definition is None:
+        raise ProcedureError(f"流程 {key} 尚未发布")
+    return definition
+
+
+def specs_for(definition: ProcessDefinition) -> tuple[Any, dict]:
+    """The parsed specs of a definition (cached per process; definitions never change)."""
+    cache_key = (definition.pk, definition.key, definition.content_hash)
+    cached = _SPEC_CACHE.get(cache_key)
+    if cached is None:
+        parser = EngineParser()
+        for name, text in sorted(definition.bpmn_files.items()):
+            parser.add_bpmn_xml(etree.fromstring(text.encode("utf-8")), filename=name)
+        cached = (parser.get_spec(definition.key), parser.get_subprocess_specs(definition.key))
+        if len(_SPEC_CACHE) > 512:
+            _SPEC_CACHE.clear()
+        _SPEC_CACHE[cache_key] = cached
+    return cached
+
+
+_SPEC_CACHE: dict[tuple[int, str, str], tuple[Any, dict]] = {}

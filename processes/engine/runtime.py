@@ -1,0 +1,147 @@
+"""Starting instances and completing user tasks (发起与办理)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from SpiffWorkflow.util.task import TaskState
+
+from domain.errors import ConflictError, NotVisibleError, ProcedureError
+from processes.models import InstanceStatus, ProcessDefinition, ProcessInstance
+from security import audit
+
+from . import definitions
+from .session import TERMINAL, Session, find_task, lock
+from .spiff import new_workflow
+
+
+def _authenticated(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def start(
+    key: str,
+    *,
+    subject: models.Model | None = None,
+    variables: dict[str, Any] | None = None,
+    acting_user: Any = None,
+    business_key: str = "",
+    district_code: str | None = None,
+    initiator_org: Any = None,
+    definition: ProcessDefinition | None = None,
+) -> ProcessInstance:
+    """Start the latest published version of process ``key`` and run it until every branch waits."""
+    definition = definition or definitions.latest(key)
+    variables = dict(variables or {})
+    user = _authenticated(acting_user)
+    if district_code is None:
+        district_code = getattr(subject, "district_code", None) or variables.get("district_code")
+    if initiator_org is None and user is not None:
+        initiator_org = getattr(user, "organisation", None)
+    variables["district_code"] = district_code
+    variables["initiator_org_id"] = getattr(initiator_org, "pk", None)
+    with transaction.atomic():
+        instance = ProcessInstance(
+            definition=definition,
+            process_key=definition.key,
+            business_key=business_key or "",
+            district_code=district_code or None,
+            initiator_org=initiator_org,
+            started_by=user,
+            serializer_version="",
+        )
+        if subject is not None:
+            instance.subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=False)
+            instance.subject_id = str(subject.pk)
+        instance.save()
+        spec, subprocess_specs = definitions.specs_for(definition)
+        workflow = new_workflow(spec, subprocess_specs)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(variables)
+        session = Session(instance, workflow, acting_user=user)
+        session.fresh = True
+        session.advance()
+        session.save()
+        audit.record(
+            action="process.start",
+            actor=user,
+            subject=subject or instance,
+            summary=f"发起流程 {definition.name or definition.key}（v{definition.version}）",
+            data={"instance_id": instance.pk, "process_key": definition.key, "version": definition.version,
+                  "business_key": instance.business_key},
+        )
+    return instance
+
+
+def validate_form(form: dict[str, Any] | None, data: dict[str, Any]) -> None:
+    """Check submitted data against the task's JSON Schema; errors become a ValidationError per field."""
+    if not form:
+        return
+    validator = jsonschema.validators.validator_for(form)(form, format_checker=jsonschema.FormatChecker())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        raise ValidationError(
+            {(".".join(str(p) for p in e.path) or "__all__"): f"表单数据不符合要求：{e.message}" for e in errors}
+        )
+
+
+def complete_task(
+    instance_id: int,
+    task_id: str,
+    *,
+    data: dict[str, Any],
+    acting_user: Any,
+    on_behalf_of: Any = None,
+) -> ProcessInstance:
+    """Complete a ready user task with ``data`` and run the engine until every branch waits.
+
+    The caller checks that ``acting_user`` may do the task (the inbox's :func:`complete_work_item` does).
+    A task that is no longer ready raises :class:`ConflictError` (someone else completed it first).
+    """
+    if not isinstance(data, dict):
+        raise ValidationError("表单数据必须是一个对象")
+    with transaction.atomic():
+        instance = lock(instance_id)
+        if instance.status == InstanceStatus.SUSPENDED:
+            raise ProcedureError("流程已挂起，暂不能办理")
+        if instance.status in TERMINAL:
+            raise ConflictError("流程已结束，该任务不能再办理")
+        session = Session.open(instance, acting_user=acting_user)
+        task = find_task(session.workflow, task_id)
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise ConflictError("该任务已被办理或已不在待办状态，请刷新后重试")
+        properties = (getattr(task.task_spec, "extensions", {}) or {}).get("properties", {}) or {}
+        validate_form(instance.definition.forms.get(properties.get("formJsonSchemaFilename", "")), data)
+        user = _authenticated(acting_user)
+        session.complete_user_task(task, data, on_behalf_of=_authenticated(on_behalf_of))
+        if session.incident is None:
+            session.advance()
+        session.save()
+        audit.record(
+            action="process.complete_task",
+            actor=user,
+            on_behalf_of=_authenticated(on_behalf_of),
+            subject=instance.subject or instance,
+            summary=f"办理 {task.task_spec.bpmn_name or task.task_spec.bpmn_id}",
+            data={"instance_id": instance.pk, "element_id": task.task_spec.bpmn_id, "task_id": str(task.id)},
+        )
+    return instance
+
+
+def complete_work_item(item_id: int, *, data: dict[str, Any], acting_user: Any) -> ProcessInstance:
+    """Complete the inbox work item ``item_id``: the inbox checks who may act, then :func:`complete_task`."""
+    from tasks import services as task_services
+    from tasks.models import WorkItem
+
+    with transaction.atomic():
+        item = WorkItem.objects.select_for_update().filter(pk=item_id).first()
+        if item is None:
+            raise NotVisibleError("待办事项不存在")
+        on_behalf_of = task_services.check_can_complete(item, acting_user)
+        return complete_task(
+            item.instance_id, item.task_id, data=data, acting_user=acting_user, on_behalf_of=on_behalf_of
+        )

@@ -1,0 +1,1 @@
+from tests.documents.conftest import certificate  # noqa: F401 - shared fixture

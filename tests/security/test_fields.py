@@ -1,0 +1,75 @@
+import pytest
+from django.core.exceptions import FieldError
+from django.db import connection
+from django.template import Context, Template
+
+from documents import services
+from documents.models import Delivery
+from security.fields import SensitiveStr, mask
+
+ID = "310101199001011234"
+
+
+@pytest.fixture
+def delivery(certificate):
+    return services.record_delivery(
+        document=certificate,
+        recipient_name="王建国",
+        recipient_id_number=ID,
+        recipient_phone="13812345678",
+        method="direct",
+        issue_receipt=False,
+    )
+
+
+def _raw_row(pk):
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT recipient_id_number, recipient_id_number_bidx, recipient_phone FROM documents_delivery WHERE id = %s",
+            [pk],
+        )
+        return cur.fetchone()
+
+
+@pytest.mark.django_db
+def test_raw_row_holds_no_plaintext(delivery):
+    cipher, index, phone = _raw_row(delivery.pk)
+    assert ID not in cipher and "1234" not in cipher
+    assert "13812345678" not in phone
+    assert len(index) == 64 and ID not in index
+
+
+@pytest.mark.django_db
+def test_exact_lookups_work_through_the_blind_index(delivery):
+    assert Delivery.objects.get(recipient_id_number=ID) == delivery
+    assert Delivery.objects.filter(recipient_id_number=f" {ID} ").count() == 1  # normalised
+    assert Delivery.objects.filter(recipient_id_number__in=[ID, "x"]).count() == 1
+    assert not Delivery.objects.filter(recipient_id_number="310101199001011235").exists()
+    assert Delivery.objects.filter(document__deliveries__recipient_phone="13812345678").exists()
+    with pytest.raises(FieldError):
+        list(Delivery.objects.filter(recipient_id_number__startswith="310"))
+
+
+@pytest.mark.django_db
+def test_values_read_back_equal_but_display_masked(delivery):
+    got = Delivery.objects.get(pk=delivery.pk)
+    assert isinstance(got.recipient_id_number, SensitiveStr)
+    assert got.recipient_id_number == ID and got.recipient_id_number.plain == ID
+    assert str(got.recipient_id_number) == "310***********1234"
+    assert f"{got.recipient_phone}" == "138****5678"
+    html = Template("{{ d.recipient_id_number }}").render(Context({"d": got}))
+    assert html == "310***********1234"
+
+
+@pytest.mark.django_db
+def test_changing_the_value_moves_the_index(delivery):
+    delivery.recipient_id_number = "31010119900101123X"
+    delivery.save()
+    assert Delivery.objects.filter(recipient_id_number="31010119900101123x").exists()
+    assert not Delivery.objects.filter(recipient_id_number=ID).exists()
+
+
+def test_mask_shapes():
+    assert mask("310101199001011234") == "310***********1234"
+    assert mask("13812345678") == "138****5678"
+    assert mask("1234") == "****"

@@ -1,0 +1,90 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from processes import engine
+from processes.models import InstanceStatus, ProcessHistory, ProcessTimer, TimerStatus
+
+from .conftest import ready_tasks, round_trip
+
+
+@pytest.fixture
+def deadline(publish):
+    return publish("deadline")
+
+
+def _start(user, notice_date="2030-01-10"):
+    return engine.start(
+        "test_deadline", variables={"district_code": "310115", "notice_date": notice_date},
+        acting_user=user("officer_pd"),
+    )
+
+
+def test_boundary_timers_become_rows_with_their_due_time(deadline, user):
+    before = timezone.now()
+    instance = _start(user)
+    timers = {t.element_id: t for t in ProcessTimer.objects.filter(instance=instance)}
+    assert set(timers) == {"overdue", "reminder"}
+    assert timers["reminder"].kind == "duration"
+    assert before + timedelta(hours=1) <= timers["reminder"].due_at <= timezone.now() + timedelta(hours=1)
+    assert timedelta(days=5) - timedelta(minutes=1) < timers["overdue"].due_at - before < timedelta(days=5, minutes=1)
+
+
+def test_non_interrupting_timer_fires_once_and_keeps_the_task(deadline, user):
+    instance = _start(user)
+    later = timezone.now() + timedelta(hours=2)
+    fired = engine.fire_due_timers(now=later)
+    assert [f.element_id for f in fired] == ["reminder"]
+    assert fired[0].lateness_seconds > 3000  # due an hour ago from "later"
+    assert engine.fire_due_timers(now=later) == []  # idempotent: a second sweep fires nothing
+    instance = round_trip(instance)
+    assert list(ready_tasks(instance)) == ["answer"]
+    assert ProcessHistory.objects.filter(instance=instance, element_id="remind").count() == 1
+    assert ProcessTimer.objects.get(instance=instance, element_id="reminder").status == TimerStatus.FIRED
+
+
+def test_interrupting_timer_cancels_the_task_and_escalates(deadline, user):
+    instance = _start(user)
+    fired = engine.fire_due_timers(now=timezone.now() + timedelta(days=6))
+    assert {f.element_id for f in fired} == {"reminder", "overdue"}
+    instance = round_trip(instance)
+    assert list(ready_tasks(instance)) == ["escalate"]
+    assert engine.fire_due_timers(now=timezone.now() + timedelta(days=7)) == []
+
+
+def test_answering_in_time_cancels_the_boundary_timers_and_waits_for_the_date(deadline, user):
+    instance = _start(user, notice_date="2030-01-10")
+    instance = engine.complete_task(instance.pk, ready_tasks(instance)["answer"], data={}, acting_user=user("officer_pd"))
+    instance = round_trip(instance)
+    assert instance.status == InstanceStatus.WAITING
+    rows = {t.element_id: t.status for t in ProcessTimer.objects.filter(instance=instance)}
+    assert rows == {"overdue": TimerStatus.CANCELLED, "reminder": TimerStatus.CANCELLED, "cooling": TimerStatus.PENDING}
+    cooling = ProcessTimer.objects.get(instance=instance, element_id="cooling")
+    assert cooling.kind == "date" and cooling.due_at.isoformat() == "2030-01-10T01:00:00+00:00"
+    assert engine.fire_due_timers(now=cooling.due_at - timedelta(seconds=1)) == []
+    fired = engine.fire_due_timers(now=cooling.due_at + timedelta(minutes=3))
+    assert [f.element_id for f in fired] == ["cooling"] and fired[0].lateness_seconds == 180
+    assert round_trip(instance).status == InstanceStatus.COMPLETED
+
+
+def test_a_suspended_instance_keeps_its_timer_until_resumed(deadline, user):
+    instance = _start(user)
+    engine.suspend(instance.pk, acting_user=user("admin"), reason="核查")
+    assert engine.fire_due_timers(now=timezone.now() + timedelta(hours=2)) == []
+    engine.resume(instance.pk, acting_user=user("admin"))
+    assert [f.element_id for f in engine.fire_due_timers(now=timezone.now() + timedelta(hours=2))] == ["reminder"]
+
+
+def test_fire_timers_command_reports_lateness(deadline, user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    instance = _start(user)
+    ProcessTimer.objects.filter(instance=instance, element_id="reminder").update(
+        due_at=timezone.now() - timedelta(minutes=2)
+    )
+    out = StringIO()
+    call_command("fire_timers", stdout=out)
+    assert "fired reminder" in out.getvalue() and "1 timer(s) fired" in out.getvalue()

@@ -1,0 +1,41 @@
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from domain.errors import ConflictError
+from processes import engine
+from processes.models import ProcessHistory
+
+from .conftest import ready_tasks
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="row locks need a server database (CI runs PostgreSQL)")
+def test_concurrent_completion_of_one_task_one_wins_one_conflicts(publish, user):
+    publish("review")
+    officer = user("officer_pd")
+    with transaction.atomic():
+        instance = engine.start("test_review", variables={"district_code": "310115"}, acting_user=officer)
+    task_id = ready_tasks(instance)["fill"]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def complete(amount: int) -> None:
+        try:
+            barrier.wait()
+            engine.complete_task(instance.pk, task_id, data={"amount": amount}, acting_user=officer)
+            outcomes.append("ok")
+        except ConflictError:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=complete, args=(amount,)) for amount in (80, 90)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["conflict", "ok"]
+    assert ProcessHistory.objects.filter(instance=instance, element_id="fill").count() == 1
+    assert list(ready_tasks(instance)) == ["review"]

@@ -1,7 +1,8 @@
 """The single entry point for writing the audit trail: :func:`record`.
 
 Call it inside the same ``transaction.atomic`` block as the change it describes, so a rolled-back operation
-leaves no audit record and a committed one always has one.
+leaves no audit record and a committed one always has one. Every event is linked into the HMAC-SM3 hash chain
+(:mod:`security.chain`); ``manage.py verify_audit`` checks it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
+from . import chain
 from .context import current_request_id
 from .models import AuditEvent
 
@@ -49,13 +52,13 @@ def record(
         after=_json_safe(after) if after is not None else None,
         data=_json_safe(data or {}),
         request_id=current_request_id() or "",
+        occurred_at=timezone.now(),
     )
     if subject is not None:
         event.subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=False)
         event.subject_id = str(subject.pk)
         event.subject_repr = str(subject)[:255]
-    event.save()
-    return event
+    return chain.append(event)
 
 
 def history_for(subject: models.Model) -> models.QuerySet[AuditEvent]:

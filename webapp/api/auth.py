@@ -13,6 +13,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from security import audit
+from security.throttle import lockout_message
 
 
 class _AuthThrottle(AnonRateThrottle):
@@ -37,6 +38,9 @@ class ObtainTokenView(APIView):
     def post(self, request: Request) -> Response:
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
+        locked = lockout_message(data.validated_data["username"], request._request)
+        if locked:
+            return Response({"detail": locked}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         user = authenticate(
             request._request, username=data.validated_data["username"], password=data.validated_data["password"]
         )

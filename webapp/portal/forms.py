@@ -1,4 +1,7 @@
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from security.throttle import lockout_message
 
 
 class LoginForm(AuthenticationForm):
@@ -14,3 +17,9 @@ class LoginForm(AuthenticationForm):
         for f in self.fields.values():
             f.widget.attrs["class"] = "form-control"
         self.fields["username"].widget.attrs["autofocus"] = True
+
+    def clean(self):
+        locked = lockout_message(self.data.get("username", ""), self.request)
+        if locked:
+            raise ValidationError(locked, code="locked")
+        return super().clean()

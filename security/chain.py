@@ -1,0 +1,108 @@
+"""The audit hash chain (审计日志完整性): each event's HMAC-SM3 covers its content and the previous event's MAC.
+
+Appending locks the single chain-head row, so concurrent transactions append one after another and the chain
+never forks. :func:`verify_chain` walks the events in order and reports the first broken link: a changed event
+(MAC mismatch), a removed one (gap in ``seq``), a re-linked one (``prev_mac`` not the previous MAC) or a cut tail.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from django.db import transaction
+
+from .crypto import constant_time_equal, hmac_sm3, key_id_for
+from .models import AuditChainHead, AuditEvent
+
+PURPOSE = "audit"
+GENESIS = "0" * 64
+
+
+def canonical(event: AuditEvent) -> bytes:
+    body: dict[str, Any] = {
+        "seq": event.seq,
+        "prev": event.prev_mac,
+        "at": event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": event.actor_id,
+        "actor_username": event.actor_username,
+        "on_behalf_of": event.on_behalf_of_id,
+        "action": event.action,
+        "subject_type": event.subject_type_id,
+        "subject_id": event.subject_id,
+        "subject_repr": event.subject_repr,
+        "summary": event.summary,
+        "before": event.before,
+        "after": event.after,
+        "data": event.data,
+        "request_id": event.request_id,
+    }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def append(event: AuditEvent) -> AuditEvent:
+    """Link ``event`` to the chain and save it (inside the caller's transaction)."""
+    with transaction.atomic():
+        head = _locked_head()
+        event.seq = head.seq + 1
+        event.prev_mac = head.mac or GENESIS
+        event.key_id = key_id_for(PURPOSE)
+        event.mac = hmac_sm3(event.key_id, canonical(event))
+        event.save()
+        head.seq, head.mac = event.seq, event.mac
+        head.save(update_fields=["seq", "mac"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    broken_event_id: int | None = None
+    reason: str = ""
+    unchained: int = 0
+
+    def message(self) -> str:
+        if self.ok:
+            extra = f"（另有 {self.unchained} 条链启用前的记录未入链）" if self.unchained else ""
+            return f"审计链完整：已校验 {self.checked} 条记录。{extra}"
+        where = f"第 {self.broken_seq} 号" + (f"（记录 id {self.broken_event_id}）" if self.broken_event_id else "")
+        return f"审计链断裂：{where}{self.reason}"
+
+
+def verify_chain(*, batch_size: int = 2000) -> ChainReport:
+    """Walk the whole chain; stop at the first broken link."""
+    expected_seq, prev = 1, GENESIS
+    checked = 0
+    events = AuditEvent.objects.filter(seq__isnull=False).order_by("seq")
+    for event in events.iterator(chunk_size=batch_size):
+        if event.seq != expected_seq:
+            return ChainReport(False, checked, expected_seq, None, "记录缺失（可能被直接从数据库删除）。")
+        if not constant_time_equal(event.prev_mac, prev):
+            return ChainReport(False, checked, event.seq, event.pk, "与前一条记录的链接不符（记录被删除或重排）。")
+        try:
+            mac = hmac_sm3(event.key_id, canonical(event))
+        except LookupError:
+            return ChainReport(False, checked, event.seq, event.pk, f"签名密钥 {event.key_id} 不存在。")
+        if not constant_time_equal(mac, event.mac):
+            return ChainReport(False, checked, event.seq, event.pk, "内容与校验码不符（记录被篡改）。")
+        prev, expected_seq = event.mac, expected_seq + 1
+        checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.seq != checked:
+        return ChainReport(False, checked, checked + 1, None, "链尾记录缺失（最新记录被删除）。")
+    if head is not None and not constant_time_equal(head.mac or GENESIS, prev):
+        return ChainReport(False, checked, head.seq, None, "链头与最后一条记录不符。")
+    unchained = AuditEvent.objects.filter(seq__isnull=True).count()
+    return ChainReport(True, checked, unchained=unchained)

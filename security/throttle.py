@@ -1,0 +1,87 @@
+"""Login throttling (登录失败处理): after repeated failures an account (and, at a higher count, a client
+address) is locked for a while. Counted from Django's ``user_login_failed`` signal, so the web login, the
+admin and the token endpoint all feed it; enforced by :class:`security.auth.ThrottledModelBackend` and shown to
+the person by :func:`lockout_message`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import LoginThrottle
+
+
+def _limits() -> tuple[int, int, timedelta]:
+    user_limit = getattr(settings, "LOGIN_FAILURE_LIMIT", 5)
+    ip_limit = getattr(settings, "LOGIN_FAILURE_IP_LIMIT", 20)
+    lockout = timedelta(seconds=getattr(settings, "LOGIN_LOCKOUT_SECONDS", 15 * 60))
+    return user_limit, ip_limit, lockout
+
+
+def client_ip(request: Any) -> str:
+    return (getattr(request, "META", None) or {}).get("REMOTE_ADDR", "") if request is not None else ""
+
+
+def _keys(username: str, request: Any) -> list[tuple[str, int]]:
+    user_limit, ip_limit, _ = _limits()
+    keys = [(f"user:{username.strip().lower()}", user_limit)] if username else []
+    ip = client_ip(request)
+    if ip:
+        keys.append((f"ip:{ip}", ip_limit))
+    return keys
+
+
+def locked_until(username: str, request: Any = None) -> Any:
+    """When the lock on this username / client ends, or ``None`` when login may be tried."""
+    now = timezone.now()
+    keys = [k for k, _ in _keys(username, request)]
+    until = (
+        LoginThrottle.objects.filter(key__in=keys, locked_until__gt=now)
+        .order_by("-locked_until")
+        .values_list("locked_until", flat=True)
+        .first()
+    )
+    return until
+
+
+def lockout_message(username: str, request: Any = None) -> str:
+    """A message for the person when locked, else ``""``."""
+    until = locked_until(username, request)
+    if until is None:
+        return ""
+    minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
+    return f"登录失败次数过多，账户已临时锁定，请 {minutes} 分钟后再试，或联系系统管理员。"
+
+
+def register_failure(username: str, request: Any = None) -> None:
+    _, _, lockout = _limits()
+    now = timezone.now()
+    with transaction.atomic():
+        for key, limit in _keys(username, request):
+            LoginThrottle.objects.get_or_create(key=key)
+            row = LoginThrottle.objects.select_for_update().get(key=key)
+            if row.locked_until and row.locked_until > now:
+                continue  # already locked: do not extend
+            if now - row.window_started_at > lockout:
+                row.failures, row.window_started_at = 0, now
+            row.failures += 1
+            if row.failures >= limit:
+                row.locked_until, row.failures, row.window_started_at = now + lockout, 0, now
+            row.save()
+
+
+def register_success(username: str) -> None:
+    LoginThrottle.objects.filter(key=f"user:{username.strip().lower()}").delete()
+
+
+def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
+    register_failure(str(credentials.get("username", "")), request)
+
+
+def on_logged_in(sender: Any, request: Any, user: Any, **kw: Any) -> None:
+    register_success(user.get_username())

@@ -1,0 +1,78 @@
+import pytest
+from django.contrib.auth.hashers import check_password, make_password
+from django.test import override_settings
+
+from security.hashers import PBKDF2SM3PasswordHasher
+from security.models import LoginThrottle
+
+SM3_FIRST = ["security.hashers.PBKDF2SM3PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+
+class FastSM3(PBKDF2SM3PasswordHasher):
+    iterations = 1000
+
+
+FAST = ["tests.security.test_passwords.FastSM3", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+
+def test_pbkdf2_sm3_matches_an_independent_computation():
+    import base64
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+    encoded = FastSM3().encode("jianguan-demo", "NaCl0123456789ab", 1000)
+    algorithm, iterations, salt, digest = encoded.split("$")
+    assert (algorithm, iterations, salt) == ("pbkdf2_sm3", "1000", "NaCl0123456789ab")
+    expected = PBKDF2HMAC(hashes.SM3(), 32, b"NaCl0123456789ab", 1000).derive(b"jianguan-demo")
+    assert base64.b64decode(digest) == expected
+    assert FastSM3().verify("jianguan-demo", encoded) and not FastSM3().verify("wrong", encoded)
+
+
+@override_settings(PASSWORD_HASHERS=SM3_FIRST)
+def test_sm3_is_the_default_hasher():
+    assert make_password("x-long-password").startswith("pbkdf2_sm3$600000$")
+
+
+@pytest.mark.django_db
+def test_sha256_hash_is_upgraded_to_sm3_on_login(client, directory, user):
+    officer = user("officer_pd")
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]):
+        officer.set_password("jianguan-demo")
+        officer.save(update_fields=["password"])
+    assert officer.password.startswith("pbkdf2_sha256$")
+    with override_settings(PASSWORD_HASHERS=FAST):
+        resp = client.post("/accounts/login/", {"username": "officer_pd", "password": "jianguan-demo"})
+        assert resp.status_code == 302
+        officer.refresh_from_db()
+        assert officer.password.startswith("pbkdf2_sm3$")
+        assert check_password("jianguan-demo", officer.password)
+
+
+@pytest.mark.django_db
+def test_web_login_locks_after_repeated_failures(client, directory, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _ in range(3):
+        resp = client.post("/accounts/login/", {"username": "officer_pd", "password": "wrong-password"})
+        assert resp.status_code == 200
+    resp = client.post("/accounts/login/", {"username": "officer_pd", "password": "jianguan-demo"})
+    assert resp.status_code == 200 and "登录失败次数过多" in resp.content.decode()
+    LoginThrottle.objects.all().delete()  # the lock lapses
+    resp = client.post("/accounts/login/", {"username": "officer_pd", "password": "jianguan-demo"})
+    assert resp.status_code == 302
+
+
+@pytest.mark.django_db
+def test_token_endpoint_locks_after_repeated_failures(api, directory, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    client = api()
+    for _ in range(3):
+        assert client.post("/api/auth/token/", {"username": "ent_contractor", "password": "nope"}).status_code == 400
+    resp = client.post("/api/auth/token/", {"username": "ent_contractor", "password": "jianguan-demo"})
+    assert resp.status_code == 429
+    assert "登录失败次数过多" in resp.json()["detail"]
+    # a different account from another address is unaffected
+    other = client.post(
+        "/api/auth/token/", {"username": "officer_pd", "password": "jianguan-demo"}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert other.status_code == 200

@@ -153,7 +153,7 @@ class Session:
     def _write(self, instance: ProcessInstance, now: dt.datetime) -> None:
         fields = [
             "status", "status_before_suspend", "error_message", "error_element_id", "completed_at", "state",
-            "serializer_version", "data",
+            "serializer_version", "data", "definition",
         ]
         if instance._state.adding:
             instance.save()

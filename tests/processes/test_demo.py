@@ -1,0 +1,11 @@
+from processes import demo
+from processes.models import ProcessDefinition
+
+
+def test_demo_publishes_the_shipped_models_once(db):
+    lines: list[str] = []
+    demo.load(lines.append)
+    count = ProcessDefinition.objects.count()
+    assert count >= 1 and not any("✗" in line for line in lines)
+    demo.load(lines.append)
+    assert ProcessDefinition.objects.count() == count

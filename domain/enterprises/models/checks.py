@@ -76,14 +76,28 @@ WAITING_FOR_ENTERPRISE = (CaseState.AWAITING_RECTIFICATION, CaseState.RETURNED)
 class CheckCase(models.Model):
     """One enterprise credential found short in a batch: rectification order (整改通知) through outcome."""
 
-    batch = models.ForeignKey(VerificationBatch, verbose_name="批次", on_delete=models.PROTECT, related_name="cases")
-    enterprise = models.ForeignKey(Organisation, verbose_name="企业", on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(
+        VerificationBatch, verbose_name="批次", on_delete=models.PROTECT, related_name="cases"
+    )
+    enterprise = models.ForeignKey(
+        Organisation, verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+    )
     district = models.ForeignKey(District, verbose_name="所属区", on_delete=models.PROTECT, related_name="+")
     qualification = models.ForeignKey(
-        Qualification, verbose_name="资质", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        Qualification,
+        verbose_name="资质",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
     )
     licence = models.ForeignKey(
-        SafetyLicence, verbose_name="许可证", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        SafetyLicence,
+        verbose_name="许可证",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
     )
     findings = models.JSONField("核查发现", default=list)
     deadline = models.DateField("整改期限")
@@ -159,6 +173,9 @@ class RectificationSubmission(models.Model):
         ordering = ["case_id", "round"]
         constraints = [models.UniqueConstraint(fields=["case", "round"], name="enterprises_submission_round")]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.round}"
+
 
 class Evidence(models.Model):
     """An evidence file uploaded with a rectification submission (整改佐证材料)."""
@@ -167,6 +184,9 @@ class Evidence(models.Model):
     file = models.FileField("文件", upload_to="enterprises/evidence/%Y/%m/")
     name = models.CharField("文件名", max_length=200)
     sm3 = models.CharField("SM3摘要", max_length=64)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class SignOff(models.Model):
@@ -185,3 +205,6 @@ class SignOff(models.Model):
     class Meta:
         ordering = ["signed_at", "id"]
         indexes = [models.Index(fields=["case_type", "case_id", "stage"])]
+
+    def __str__(self) -> str:
+        return f"{self.stage}/{self.step}: {self.result}"

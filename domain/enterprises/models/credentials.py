@@ -21,7 +21,11 @@ class QualificationState(models.TextChoices):
     CANCELLED = "cancelled", "已注销"
 
 
-LIVE_QUALIFICATION = (QualificationState.VALID, QualificationState.FLAGGED_ABNORMAL, QualificationState.RECTIFYING)
+LIVE_QUALIFICATION = (
+    QualificationState.VALID,
+    QualificationState.FLAGGED_ABNORMAL,
+    QualificationState.RECTIFYING,
+)
 
 
 class Qualification(models.Model):
@@ -34,14 +38,21 @@ class Qualification(models.Model):
     grade = models.CharField("资质等级", max_length=20)
     certificate_number = models.CharField("证书编号", max_length=50, unique=True)
     issuing_authority = models.ForeignKey(
-        Organisation, verbose_name="发证机关", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        Organisation,
+        verbose_name="发证机关",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     valid_from = models.DateField("有效期起")
     valid_to = models.DateField("有效期至")
     required_staff = models.PositiveIntegerField("资质标准要求注册人员数", default=0)
     registered_staff = models.PositiveIntegerField("在册注册人员数", default=0)
     social_insurance_gap = models.BooleanField("社保缴纳存在缺口", default=False)
-    state = FSMField("状态", default=QualificationState.VALID, choices=QualificationState.choices, protected=True)
+    state = FSMField(
+        "状态", default=QualificationState.VALID, choices=QualificationState.choices, protected=True
+    )
 
     class Meta:
         ordering = ["enterprise_id", "category"]
@@ -100,7 +111,12 @@ class SafetyLicence(models.Model):
     )
     licence_number = models.CharField("许可证编号", max_length=50, unique=True)
     issuing_authority = models.ForeignKey(
-        Organisation, verbose_name="发证机关", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        Organisation,
+        verbose_name="发证机关",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     valid_from = models.DateField("有效期起")
     valid_to = models.DateField("有效期至")
@@ -125,13 +141,20 @@ class SafetyLicence(models.Model):
     def start_rectification(self) -> None:
         """Rectification notice served."""
 
-    @transition(field=state, source=[LicenceState.UNDER_CHECK, LicenceState.RECTIFYING], target=LicenceState.VALID)
+    @transition(
+        field=state, source=[LicenceState.UNDER_CHECK, LicenceState.RECTIFYING], target=LicenceState.VALID
+    )
     def pass_check(self) -> None:
         """Rectification approved."""
 
     @transition(
         field=state,
-        source=[LicenceState.VALID, LicenceState.UNDER_CHECK, LicenceState.RECTIFYING, LicenceState.SUSPENDED],
+        source=[
+            LicenceState.VALID,
+            LicenceState.UNDER_CHECK,
+            LicenceState.RECTIFYING,
+            LicenceState.SUSPENDED,
+        ],
         target=LicenceState.SUSPENDED,
     )
     def suspend(self, *, until: Any) -> None:
@@ -145,7 +168,12 @@ class SafetyLicence(models.Model):
 
     @transition(
         field=state,
-        source=[LicenceState.VALID, LicenceState.UNDER_CHECK, LicenceState.RECTIFYING, LicenceState.SUSPENDED],
+        source=[
+            LicenceState.VALID,
+            LicenceState.UNDER_CHECK,
+            LicenceState.RECTIFYING,
+            LicenceState.SUSPENDED,
+        ],
         target=LicenceState.REVOKED,
     )
     def revoke(self) -> None:
@@ -166,7 +194,9 @@ class AccidentLevel(models.TextChoices):
 class Accident(models.Model):
     """A production-safety accident (生产安全事故) attributed to a licence holder."""
 
-    licence = models.ForeignKey(SafetyLicence, verbose_name="许可证", on_delete=models.PROTECT, related_name="accidents")
+    licence = models.ForeignKey(
+        SafetyLicence, verbose_name="许可证", on_delete=models.PROTECT, related_name="accidents"
+    )
     occurred_on = models.DateField("发生日期")
     level = models.CharField("事故等级", max_length=10, choices=AccidentLevel.choices)
     fatalities = models.PositiveIntegerField("死亡人数", default=0)
@@ -178,6 +208,9 @@ class Accident(models.Model):
         verbose_name = "生产安全事故"
         verbose_name_plural = "生产安全事故"
 
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.occurred_on}"
+
 
 class Suspension(models.Model):
     """A suspension (暂扣) or revocation (吊销) decided from the scale of 建质〔2008〕121号."""
@@ -185,13 +218,17 @@ class Suspension(models.Model):
     licence = models.ForeignKey(
         SafetyLicence, verbose_name="许可证", on_delete=models.PROTECT, related_name="suspensions"
     )
-    accident = models.ForeignKey(Accident, verbose_name="事故", on_delete=models.PROTECT, null=True, blank=True)
+    accident = models.ForeignKey(
+        Accident, verbose_name="事故", on_delete=models.PROTECT, null=True, blank=True
+    )
     outcome = models.CharField("处理结果", max_length=10, choices=[("suspend", "暂扣"), ("revoke", "吊销")])
     days = models.PositiveIntegerField("暂扣天数", default=0)
     starts_on = models.DateField("暂扣起", null=True, blank=True)
     ends_on = models.DateField("暂扣至", null=True, blank=True)
     basis = models.CharField("依据", max_length=300)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
     decided_at = models.DateTimeField(auto_now_add=True)
     restored_at = models.DateTimeField("恢复时间", null=True, blank=True)
 
@@ -199,6 +236,9 @@ class Suspension(models.Model):
         ordering = ["-decided_at", "-id"]
         verbose_name = "暂扣/吊销记录"
         verbose_name_plural = "暂扣/吊销记录"
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} {self.days}"
 
 
 class ReapplicationBan(models.Model):
@@ -216,3 +256,6 @@ class ReapplicationBan(models.Model):
         ordering = ["-ends_on"]
         verbose_name = "重新申请限制"
         verbose_name_plural = "重新申请限制"
+
+    def __str__(self) -> str:
+        return f"{self.category} 至 {self.ends_on}"

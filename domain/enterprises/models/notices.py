@@ -31,7 +31,9 @@ class NoticeState(models.TextChoices):
 class Notice(models.Model):
     """A written notice (文书) to an enterprise and its delivery record (送达回证)."""
 
-    enterprise = models.ForeignKey(Organisation, verbose_name="企业", on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(
+        Organisation, verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+    )
     district = models.ForeignKey(District, verbose_name="所属区", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("文书类型", max_length=20, choices=NoticeKind.choices)
     number = models.CharField("文号", max_length=40, unique=True)
@@ -70,9 +72,9 @@ class Notice(models.Model):
         return f"{self.number} {self.title}"
 
     @transition(field=state, source=NoticeState.ISSUED, target=NoticeState.SERVED)
-    def serve(self, *, method: str, served_on: object) -> None:
+    def serve(self, *, how: str, served_on: object) -> None:
         """Served directly (online or on site)."""
-        self.method = method
+        self.method = how
         self.served_on = served_on  # type: ignore[assignment]
 
     @transition(field=state, source=NoticeState.ISSUED, target=NoticeState.PUBLISHED)

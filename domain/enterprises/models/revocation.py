@@ -41,7 +41,9 @@ class RevocationCase(models.Model):
     """A revocation (撤销) or withdrawal (撤回) case against one qualification or licence."""
 
     number = models.CharField("案件编号", max_length=30, unique=True)
-    enterprise = models.ForeignKey(Organisation, verbose_name="企业", on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(
+        Organisation, verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+    )
     district = models.ForeignKey(District, verbose_name="所属区", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("类型", max_length=10, choices=RevocationKind.choices)
     ground = models.CharField("事由", max_length=30, choices=RevocationGround.choices)
@@ -49,9 +51,16 @@ class RevocationCase(models.Model):
         Qualification, verbose_name="资质", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     licence = models.ForeignKey(
-        SafetyLicence, verbose_name="许可证", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        SafetyLicence,
+        verbose_name="许可证",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    check_case = models.ForeignKey(CheckCase, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    check_case = models.ForeignKey(
+        CheckCase, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     facts = models.TextField("事实")
     reasons = models.TextField("理由")
     basis = models.TextField("依据")
@@ -66,10 +75,13 @@ class RevocationCase(models.Model):
     decision_text = models.TextField("决定内容", blank=True)
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
     process_instance_id = models.PositiveBigIntegerField("流程实例", null=True, blank=True)
+    stage_round = models.PositiveIntegerField("办理轮次", default=1)
     documents = models.JSONField("文书", default=dict, blank=True)  # kind -> document id
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True)
-    state = FSMField("状态", default=RevocationState.NOTICE_PENDING, choices=RevocationState.choices, protected=True)
+    state = FSMField(
+        "状态", default=RevocationState.NOTICE_PENDING, choices=RevocationState.choices, protected=True
+    )
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -114,8 +126,11 @@ class RevocationCase(models.Model):
     @transition(field=state, source=RevocationState.LEGAL_REVIEW, target=RevocationState.DEFENCE_HANDLING)
     def legal_review_failed(self) -> None:
         """Legal review failed: back to the case officer (no decision after a failed review)."""
+        self.stage_round += 1
 
-    @transition(field=state, source=RevocationState.DECISION_PENDING, target=RevocationState.DECISION_DELIVERY)
+    @transition(
+        field=state, source=RevocationState.DECISION_PENDING, target=RevocationState.DECISION_DELIVERY
+    )
     def decide(self) -> None:
         """Decision (决定书) issued."""
 

@@ -1,0 +1,209 @@
+"""Safety-licence outcomes (M62-M69): accidents, suspension (暂扣) or revocation (吊销) by the scale of
+建质〔2008〕121号 (DMN ``enterprises_suspension_scale``), restoration when the period ends, extension without
+re-examination (免审延期)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from domain.errors import ProcedureError
+from domain.organisations.roles import Role
+from security import audit
+
+from .. import rules
+from ..models import Accident, AccidentLevel, LicenceState, ReapplicationBan, SafetyLicence, Suspension
+from ._common import add_months, require_district, require_role, today
+
+MAX_TOTAL_SUSPENSION_DAYS = 120
+REVOCATION_BAN_YEARS = 1
+EXTENSION_YEARS = 3
+
+
+@dataclass(frozen=True)
+class ScaleOutcome:
+    outcome: str  # "suspend" | "revoke"
+    days_min: int
+    days_max: int
+    basis: str
+    rule: str
+
+
+def scale_for(
+    *, licence: SafetyLicence, accident: Accident | None, refused_rectification: bool = False
+) -> ScaleOutcome:
+    """What the scale allows for this accident (counting accidents in the 12 months up to it)."""
+    count = 0
+    level = "none"
+    if accident is not None:
+        since = accident.occurred_on - dt.timedelta(days=365)
+        count = licence.accidents.filter(occurred_on__gt=since, occurred_on__lte=accident.occurred_on).count()
+        level = accident.level
+    row = rules.evaluate(
+        "enterprises_suspension_scale",
+        {
+            "refused_rectification": refused_rectification,
+            "accidents_in_12_months": count,
+            "accident_level": level,
+        },
+    )
+    late = rules.evaluate(
+        "enterprises_late_report_extension", {"reported_late": bool(accident and accident.reported_late)}
+    )
+    basis = "；".join(b for b in (row["basis"], late["basis"]) if b)
+    if row["outcome"] == "revoke":
+        return ScaleOutcome("revoke", 0, 0, basis, row.get("_rule", ""))
+    return ScaleOutcome(
+        "suspend",
+        int(row["days_min"]) + int(late["extra_min"]),
+        int(row["days_max"]) + int(late["extra_max"]),
+        basis,
+        row.get("_rule", ""),
+    )
+
+
+def record_accident(
+    *,
+    licence: SafetyLicence,
+    acting_user: Any,
+    occurred_on: dt.date,
+    level: str,
+    fatalities: int = 0,
+    reported_late: bool = False,
+    description: str = "",
+) -> Accident:
+    require_role(acting_user, Role.CASE_OFFICER, Role.INSPECTOR, action="登记生产安全事故")
+    if level not in AccidentLevel.values:
+        raise ProcedureError("请选择事故等级。", errors={"level": ["请选择事故等级。"]})
+    with transaction.atomic():
+        accident = Accident.objects.create(
+            licence=licence,
+            occurred_on=occurred_on,
+            level=level,
+            fatalities=fatalities,
+            reported_late=reported_late,
+            description=description,
+        )
+        audit.record(
+            action="enterprises.accident_recorded",
+            actor=acting_user,
+            subject=licence,
+            summary=f"登记{accident.get_level_display()}（{occurred_on}）",
+        )
+    return accident
+
+
+def decide_suspension(
+    *,
+    licence: SafetyLicence,
+    acting_user: Any,
+    accident: Accident | None = None,
+    days: int = 0,
+    refused_rectification: bool = False,
+    on: dt.date | None = None,
+) -> Suspension:
+    """Suspend for ``days`` within the scale's range, or revoke when the scale (or a total over 120 days) says so."""
+    require_role(acting_user, Role.APPROVER, action="作出暂扣/吊销决定")
+    require_district(acting_user, licence.enterprise.district_id, action="作出暂扣/吊销决定")
+    on = on or today()
+    scale = scale_for(licence=licence, accident=accident, refused_rectification=refused_rectification)
+    if scale.outcome == "suspend" and not scale.days_min <= days <= scale.days_max:
+        msg = f"按暂扣标准，暂扣天数应在 {scale.days_min}-{scale.days_max} 日之间（{scale.basis}）。"
+        raise ProcedureError(msg, errors={"days": [msg]})
+    with transaction.atomic():
+        licence = SafetyLicence.objects.select_for_update().select_related("enterprise").get(pk=licence.pk)
+        if licence.state == LicenceState.REVOKED:
+            raise ProcedureError("该许可证已吊销。")
+        remaining = (licence.suspended_until - on).days if licence.suspended_until else 0
+        revoke = scale.outcome == "revoke" or remaining + days > MAX_TOTAL_SUSPENSION_DAYS
+        basis = (
+            scale.basis
+            if scale.outcome == "revoke" or not revoke
+            else f"{scale.basis}；累计暂扣超过120日，吊销"
+        )
+        if revoke:
+            licence.revoke()
+            suspension = Suspension.objects.create(
+                licence=licence, accident=accident, outcome="revoke", basis=basis, decided_by=acting_user
+            )
+            ReapplicationBan.objects.create(
+                enterprise=licence.enterprise,
+                category="安全生产许可证",
+                starts_on=on,
+                ends_on=add_months(on, 12 * REVOCATION_BAN_YEARS),
+                reason=f"安全生产许可证 {licence.licence_number} 被吊销，1年内不得重新申请",
+            )
+        else:
+            start = licence.suspended_until or on
+            ends = start + dt.timedelta(days=days)
+            licence.suspend(until=ends)
+            suspension = Suspension.objects.create(
+                licence=licence,
+                accident=accident,
+                outcome="suspend",
+                days=days,
+                starts_on=start,
+                ends_on=ends,
+                basis=basis,
+                decided_by=acting_user,
+            )
+        licence.save(update_fields=["state", "suspended_until"])
+        audit.record(
+            action=f"enterprises.licence_{suspension.outcome}",
+            actor=acting_user,
+            subject=licence,
+            summary=(
+                "吊销安全生产许可证"
+                if revoke
+                else f"暂扣安全生产许可证 {days} 日至 {licence.suspended_until}"
+            ),
+            data={"basis": basis},
+        )
+    return suspension
+
+
+def restore_due(*, on: dt.date | None = None) -> list[int]:
+    """Timer: suspensions whose period has ended restore the licence (暂扣期满)."""
+    on = on or today()
+    done = []
+    for pk in SafetyLicence.objects.filter(state=LicenceState.SUSPENDED, suspended_until__lt=on).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            licence = SafetyLicence.objects.select_for_update().get(pk=pk)
+            licence.restore()
+            licence.save(update_fields=["state", "suspended_until"])
+            licence.suspensions.filter(outcome="suspend", restored_at__isnull=True).update(
+                restored_at=timezone.now()
+            )
+            audit.record(
+                action="enterprises.licence_restored", subject=licence, summary="暂扣期满，恢复安全生产许可证"
+            )
+        done.append(pk)
+    return done
+
+
+def extend_licence(*, licence: SafetyLicence, acting_user: Any) -> SafetyLicence:
+    """Extension (延期) for 3 years without re-examination when no fatal accident happened in the term."""
+    require_role(acting_user, Role.CASE_OFFICER, Role.APPROVER, action="办理延期")
+    require_district(acting_user, licence.enterprise.district_id, action="办理延期")
+    fatal = licence.accidents.filter(occurred_on__gte=licence.valid_from, fatalities__gt=0).count()
+    verdict = rules.evaluate("enterprises_licence_extension", {"fatal_accidents_in_term": fatal})
+    if not verdict["without_reexamination"]:
+        raise ProcedureError(f"{verdict['reason']}，请按新申请办理。")
+    with transaction.atomic():
+        licence = SafetyLicence.objects.select_for_update().get(pk=licence.pk)
+        licence.extend(valid_to=add_months(licence.valid_to, 12 * EXTENSION_YEARS))
+        licence.save(update_fields=["state", "valid_to"])
+        audit.record(
+            action="enterprises.licence_extended",
+            actor=acting_user,
+            subject=licence,
+            summary=f"免审延期至 {licence.valid_to}",
+            data={"reason": verdict["reason"]},
+        )
+    return licence

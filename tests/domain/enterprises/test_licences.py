@@ -1,0 +1,94 @@
+"""Safety-licence outcomes: suspension by the scale, restoration timer, revocation, extension."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from domain.enterprises import selectors, services
+from domain.enterprises.models import LicenceState, ReapplicationBan
+from domain.errors import ProcedureError
+
+from . import factories
+
+ON = dt.date(2026, 5, 4)
+
+
+def _fresh(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+def _accident(lic, user, level, on, **kw):
+    return services.record_accident(licence=lic, acting_user=user("officer_pd"), occurred_on=on, level=level, **kw)
+
+
+def test_general_accident_suspends_within_the_scale_and_the_timer_restores(directory, user):
+    lic = factories.licence(directory["contractor"])
+    acc = _accident(lic, user, "general", ON, fatalities=1)
+    with pytest.raises(ProcedureError, match="30-60"):
+        services.decide_suspension(licence=lic, accident=acc, days=90, acting_user=user("approver_pd"), on=ON)
+    services.decide_suspension(licence=lic, accident=acc, days=30, acting_user=user("approver_pd"), on=ON)
+    lic = _fresh(lic)
+    assert lic.state == LicenceState.SUSPENDED and lic.suspended_until == dt.date(2026, 6, 3)
+    ok, reason = selectors.may_file_contracts(directory["contractor"])
+    assert not ok and "暂扣" in reason
+    assert not selectors.may_obtain_permits(directory["contractor"])[0]
+    assert services.restore_due(on=dt.date(2026, 6, 3)) == []
+    assert services.restore_due(on=dt.date(2026, 6, 4)) == [lic.pk]
+    assert _fresh(lic).state == LicenceState.VALID
+    assert selectors.may_file_contracts(directory["contractor"]) == (True, "")
+
+
+def test_late_report_widens_the_range(directory, user):
+    lic = factories.licence(directory["contractor"])
+    acc = _accident(lic, user, "general", ON, reported_late=True)
+    scale = services.scale_for(licence=lic, accident=acc)
+    assert (scale.days_min, scale.days_max) == (60, 120)
+
+
+def test_third_accident_in_twelve_months_revokes_with_a_one_year_ban(directory, user):
+    lic = factories.licence(directory["contractor"])
+    _accident(lic, user, "general", ON - dt.timedelta(days=300))
+    _accident(lic, user, "general", ON - dt.timedelta(days=100))
+    acc = _accident(lic, user, "general", ON)
+    services.decide_suspension(licence=lic, accident=acc, acting_user=user("approver_pd"), on=ON)
+    assert _fresh(lic).state == LicenceState.REVOKED
+    assert ReapplicationBan.objects.get(enterprise=directory["contractor"]).ends_on == dt.date(2027, 5, 4)
+
+
+def test_accidents_older_than_twelve_months_do_not_count(directory, user):
+    lic = factories.licence(directory["contractor"])
+    _accident(lic, user, "major", ON - dt.timedelta(days=400))
+    acc = _accident(lic, user, "general", ON)
+    assert services.scale_for(licence=lic, accident=acc).days_min == 30
+
+
+def test_suspension_beyond_120_days_in_total_revokes(directory, user):
+    lic = factories.licence(directory["contractor"])
+    first = _accident(lic, user, "serious", ON)
+    services.decide_suspension(licence=lic, accident=first, days=100, acting_user=user("approver_pd"), on=ON)
+    second = _accident(lic, user, "general", ON + dt.timedelta(days=10))
+    services.decide_suspension(licence=lic, accident=second, days=60, acting_user=user("approver_pd"),
+                               on=ON + dt.timedelta(days=10))
+    assert _fresh(lic).state == LicenceState.REVOKED
+
+
+def test_extension_without_reexamination_only_without_fatal_accident(directory, user):
+    lic = factories.licence(directory["contractor"])
+    services.extend_licence(licence=lic, acting_user=user("officer_pd"))
+    assert _fresh(lic).valid_to == dt.date(2030, 1, 1)
+    other = factories.licence(directory["lessor"])
+    services.record_accident(licence=other, acting_user=user("officer_mh"), occurred_on=dt.date(2025, 1, 5),
+                             level="general", fatalities=1)
+    with pytest.raises(ProcedureError, match="重新审查"):
+        services.extend_licence(licence=other, acting_user=user("officer_mh"))
+
+
+def test_safety_licence_check_batch_uses_the_staffing_rule(directory, user):
+    short = factories.licence(directory["contractor"], managers_short=2)
+    factories.licence(directory["contractor"])
+    batch = services.publish_batch(kind="safety_licence", title="安许核查", acting_user=user("officer_pd"), on=ON)
+    case = batch.cases.get()
+    assert case.licence == short and case.findings[0]["code"] == "managers_below_standard"
+    assert _fresh(short).state == LicenceState.UNDER_CHECK

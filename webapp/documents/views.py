@@ -1,0 +1,113 @@
+"""Pages: public verification (upload a PDF or arrive from the QR code), download, my documents and seals,
+and the integrity check (audit chain, role assignments) for administrators."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from documents import selectors, services
+from documents.verify import InvalidPdf, verify_pdf
+from domain.organisations.roles import Role
+from security.acl import verify_assignments
+from security.chain import verify_chain
+from webapp.acting import acting_user
+
+from .api import read_pdf_upload
+
+ALERT = {"valid": "success", "altered": "danger", "unknown_seal": "danger", "revoked_seal": "warning", "not_found": "secondary"}
+
+
+def verify_upload(request: HttpRequest) -> HttpResponse:
+    """Anyone: upload a PDF and see whether it is authentic."""
+    result, error = None, ""
+    if request.method == "POST":
+        try:
+            result = verify_pdf(read_pdf_upload(request.FILES.get("file")))
+        except InvalidPdf as exc:
+            error = str(exc)
+    status = 400 if error else 200
+    return render(
+        request,
+        "documents/verify.html",
+        {"result": result, "error": error, "alert": ALERT.get(result.status, "info") if result else ""},
+        status=status,
+    )
+
+
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The QR code's target: the document as issued, the state of its seals, a download link."""
+    document = selectors.document_by_code(code)
+    if document is None:
+        raise Http404("未找到该文书。")
+    result = verify_pdf(document.pdf_bytes())
+    return render(
+        request,
+        "documents/document.html",
+        {"document": document, "result": result, "alert": ALERT.get(result.status, "info")},
+    )
+
+
+def download(request: HttpRequest, code: str) -> FileResponse:
+    document = selectors.document_by_code(code)
+    if document is None:
+        raise Http404("未找到该文书。")
+    return FileResponse(
+        document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf", as_attachment=False
+    )
+
+
+@login_required
+def document_list(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    page = Paginator(selectors.documents_for(user), 30).get_page(request.GET.get("page"))
+    return render(request, "documents/list.html", {"page": page})
+
+
+def _may_revoke(user, seal) -> bool:  # noqa: ANN001
+    if user.is_sysadmin:
+        return True
+    return user.organisation_id == seal.organisation_id and user.has_role(Role.ENTERPRISE_LEGAL, Role.APPROVER, Role.LEADER)
+
+
+@login_required
+def seal_list(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    seals = list(selectors.seals_for(user))
+    rows = [(seal, _may_revoke(user, seal)) for seal in seals]
+    return render(request, "documents/seals.html", {"rows": rows})
+
+
+@login_required
+def seal_image(request: HttpRequest, pk: int) -> HttpResponse:
+    seal = get_object_or_404(selectors.seals_for(acting_user(request)), pk=pk)
+    return HttpResponse(bytes(seal.image), content_type="image/png")
+
+
+@login_required
+@require_POST
+def seal_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    seal = get_object_or_404(selectors.seals_for(user), pk=pk)
+    if not _may_revoke(user, seal):
+        raise PermissionDenied("只有本单位负责人或系统管理员可以吊销电子印章。")
+    try:
+        services.revoke_seal(seal, reason=request.POST.get("reason", ""), acting_user=user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已吊销电子印章：{seal.name}")
+    return redirect("documents:seals")
+
+
+@login_required
+def integrity(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    if not user.is_sysadmin:
+        raise PermissionDenied("仅系统管理员可以查看安全校验结果。")
+    return render(request, "documents/integrity.html", {"chain": verify_chain(), "acl_issues": verify_assignments()})

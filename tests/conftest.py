@@ -42,3 +42,16 @@ def api():
         return client
 
     return make
+
+
+@pytest.fixture
+def publish_models(db):
+    """Publish shipped procedure folders: ``publish_models("site_supervision")`` (tests start with none)."""
+    from processes.engine import publish_directory
+    from processes.engine.definitions import MODELS_DIR
+
+    def publish(*folders: str) -> None:
+        for folder in folders:
+            publish_directory(MODELS_DIR / folder, procedure=folder)
+
+    return publish

@@ -13,7 +13,7 @@
 
 Only ``exact``, ``in`` and ``isnull`` lookups exist (anything else raises ``FieldError``). The companion column is
 added automatically (``makemigrations`` writes it); ``save(update_fields=[...])`` must name both columns, and
-``QuerySet.update()`` of an encrypted field is refused because it would leave the index stale.
+never ``QuerySet.update()`` an encrypted field: it would leave the index stale.
 """
 
 from __future__ import annotations

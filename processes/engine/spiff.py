@@ -101,10 +101,8 @@ class RestrictedScriptEngine(PythonScriptEngine):
             value = self.environment.evaluate(expression, task.data, external_context)
         except expressions.ExpressionError as exc:
             raise WorkflowTaskException(f"表达式 {expression!r} 出错：{exc.message}", task=task, exception=exc)
-        if isinstance(value, dt.date) and isinstance(
-            getattr(task.task_spec, "event_definition", None), TimerEventDefinition
-        ):
-            value = _timer_moment(value)
+        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+            value = _timer_value(value)
         return value
 
     def execute(self, task, script, external_context=None):
@@ -114,6 +112,19 @@ class RestrictedScriptEngine(PythonScriptEngine):
             raise WorkflowTaskException(
                 f"脚本出错：{exc.message}", task=task, exception=exc, line_number=exc.line
             )
+
+
+def _timer_value(value: Any) -> Any:
+    """Timer expressions: dates and naive ISO datetimes are local (Asia/Shanghai) time, not the server's."""
+    if isinstance(value, dt.date):
+        return _timer_moment(value)
+    if isinstance(value, str) and value[:1].upper() not in ("P", "R"):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return value
+        return _timer_moment(moment)
+    return value
 
 
 def _timer_moment(value: dt.date) -> str:

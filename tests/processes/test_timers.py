@@ -88,3 +88,18 @@ def test_fire_timers_command_reports_lateness(deadline, user):
     out = StringIO()
     call_command("fire_timers", stdout=out)
     assert "fired reminder" in out.getvalue() and "1 timer(s) fired" in out.getvalue()
+
+
+def test_cycle_timer_fires_each_occurrence_once(publish, user):
+    publish("cycle")
+    instance = engine.start("test_cycle", variables={"district_code": "310115"}, acting_user=user("officer_pd"))
+    [row] = ProcessTimer.objects.filter(instance=instance)
+    assert row.kind == "cycle"
+    later = timezone.now() + timedelta(hours=3)
+    assert [f.element_id for f in engine.fire_due_timers(now=later)] == ["every_hour"]
+    assert [f.element_id for f in engine.fire_due_timers(now=later)] == ["every_hour"]  # the second occurrence
+    assert engine.fire_due_timers(now=later) == []  # R2: no third
+    instance = round_trip(instance)
+    assert ProcessHistory.objects.filter(instance=instance, element_id="remind").count() == 2
+    assert list(ready_tasks(instance)) == ["work"]
+    assert not ProcessTimer.objects.filter(instance=instance, status=TimerStatus.PENDING).exists()

@@ -1,0 +1,172 @@
+"""Process-engine benchmark: a 10-step process with one DMN decision, on SQLite and PostgreSQL.
+
+Prints instances started+completed per second (one core, one process), the p50/p95 latency of "complete a user
+task", and the serialized size per instance. Runs against a throw-away test database:
+
+    .venv/bin/python benchmarks/bench_engine.py                       # SQLite (file under a temp dir)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jg_bench .venv/bin/python benchmarks/bench_engine.py
+
+The 10 elements: start → script → business-rule task (DMN) → gateway → service → script → user task → script →
+service → end. Each instance is started (runs to the user task) and then the user task is completed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.test_settings")
+
+BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="Defs_bench" targetNamespace="bench">
+  <bpmn:process id="bench_ten_steps" name="基准流程" isExecutable="true">
+    <bpmn:laneSet id="ls"><bpmn:lane id="lane" name="case_officer">
+      <bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>prepare</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>decide</bpmn:flowNodeRef><bpmn:flowNodeRef>gw</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>record</bpmn:flowNodeRef><bpmn:flowNodeRef>summarise</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>approve</bpmn:flowNodeRef><bpmn:flowNodeRef>stamp</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>notify</bpmn:flowNodeRef><bpmn:flowNodeRef>end</bpmn:flowNodeRef>
+    </bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="prepare"/>
+    <bpmn:scriptTask id="prepare" name="准备"><bpmn:script>price = amount * 10000
+funding_type = "state" if state_funded else "private"</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="prepare" targetRef="decide"/>
+    <bpmn:businessRuleTask id="decide" name="是否公示">
+      <bpmn:extensionElements><spiffworkflow:calledDecisionId>{decision}</spiffworkflow:calledDecisionId>
+      </bpmn:extensionElements></bpmn:businessRuleTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="decide" targetRef="gw"/>
+    <bpmn:exclusiveGateway id="gw" default="f4b"/>
+    <bpmn:sequenceFlow id="f4a" sourceRef="gw" targetRef="record">
+      <bpmn:conditionExpression>{condition}</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f4b" sourceRef="gw" targetRef="record"/>
+    <bpmn:serviceTask id="record" name="登记"><bpmn:extensionElements>
+      <spiffworkflow:serviceTaskOperator id="bench.record" resultVariable="record">
+        <spiffworkflow:parameters><spiffworkflow:parameter id="n" type="int" value="amount"/></spiffworkflow:parameters>
+      </spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f5" sourceRef="record" targetRef="summarise"/>
+    <bpmn:scriptTask id="summarise" name="摘要"><bpmn:script>summary = "金额" + str(amount)</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f6" sourceRef="summarise" targetRef="approve"/>
+    <bpmn:userTask id="approve" name="审批"><bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="formJsonSchemaFilename" value="approve.schema.json"/>
+    </spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:sequenceFlow id="f7" sourceRef="approve" targetRef="stamp"/>
+    <bpmn:scriptTask id="stamp" name="盖章"><bpmn:script>stamped = approved</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f8" sourceRef="stamp" targetRef="notify"/>
+    <bpmn:serviceTask id="notify" name="通知"><bpmn:extensionElements>
+      <spiffworkflow:serviceTaskOperator id="bench.record" resultVariable="notified">
+        <spiffworkflow:parameters><spiffworkflow:parameter id="n" type="int" value="1"/></spiffworkflow:parameters>
+      </spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f9" sourceRef="notify" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+FORM = '{"type": "object", "required": ["approved"], "properties": {"approved": {"type": "boolean"}}}'
+
+
+def setup_database() -> None:
+    import django
+    from django.conf import settings
+
+    if "sqlite" in settings.DATABASES["default"]["ENGINE"]:
+        settings.DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp()) / "bench.sqlite3")}
+    else:
+        settings.DATABASES["default"]["TEST"] = {"NAME": "jg_engine_bench"}
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0, serialize=False, autoclobber=True)
+
+
+def publish(decision: str, condition: str):
+    from processes.engine import definitions, registry
+
+    @registry.service("bench.record")
+    def record(ctx):
+        return {"n": ctx.params["n"], "instance": ctx.instance.pk}
+
+    directory = Path(tempfile.mkdtemp()) / "bench"
+    directory.mkdir()
+    (directory / "bench.bpmn").write_text(BPMN.replace("{decision}", decision).replace("{condition}", condition))
+    (directory / "approve.schema.json").write_text(FORM)
+    return definitions.publish_directory(directory)[0][0]
+
+
+def run(count: int) -> dict[str, float]:
+    from SpiffWorkflow.util.task import TaskState
+
+    from domain.organisations import demo as org_demo
+    from domain.organisations.models import User
+    from processes import engine
+    from processes.engine import definitions
+    from processes.engine.session import all_tasks
+    from processes.engine.spiff import load_state
+    from processes.models import InstanceStatus, ProcessInstance
+
+    org_demo.load(lambda _m: None)
+    officer = User.objects.get(username="officer_pd")
+
+    def ready_task_id(instance) -> str:
+        spec, subs = definitions.specs_for(instance.definition)
+        workflow = load_state(instance.state, instance.serializer_version, spec, subs)
+        return next(str(t.id) for t in all_tasks(workflow) if t.state == TaskState.READY and t.task_spec.manual)
+
+    def one(i: int) -> float:
+        instance = engine.start("bench_ten_steps", variables={"amount": 100 + i % 900, "state_funded": i % 2 == 0,
+                                                              "district_code": "310115"}, acting_user=officer)
+        task_id = ready_task_id(instance)
+        began = time.perf_counter()
+        instance = engine.complete_task(instance.pk, task_id, data={"approved": True}, acting_user=officer)
+        elapsed = time.perf_counter() - began
+        assert instance.status == InstanceStatus.COMPLETED, instance.error_message
+        return elapsed
+
+    for i in range(20):  # warm-up: caches, connections
+        one(i)
+    latencies = []
+    began = time.perf_counter()
+    for i in range(count):
+        latencies.append(one(i))
+    total = time.perf_counter() - began
+    sizes = [len(s.encode()) for s in ProcessInstance.objects.values_list("state", flat=True)]
+    latencies.sort()
+    return {
+        "instances_per_second": count / total,
+        "complete_p50_ms": statistics.median(latencies) * 1000,
+        "complete_p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+        "serialized_bytes_mean": statistics.mean(sizes),
+        "serialized_bytes_max": max(sizes),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=300)
+    parser.add_argument("--decision", default="contracts_public_notice", help="a decision id under decisions/tables")
+    parser.add_argument("--condition", default="notice_required", help="gateway condition on the decision output")
+    args = parser.parse_args()
+    setup_database()
+    from django.db import connection
+
+    publish(args.decision, args.condition)
+    figures = run(args.count)
+    print(f"engine benchmark on {connection.vendor} ({args.count} instances, 10 steps, decision {args.decision})")
+    print(f"  instances started+completed per second: {figures['instances_per_second']:.1f}")
+    print(f"  complete-task latency p50: {figures['complete_p50_ms']:.1f} ms, p95: {figures['complete_p95_ms']:.1f} ms")
+    print(f"  serialized size per instance: mean {figures['serialized_bytes_mean']:.0f} B, "
+          f"max {figures['serialized_bytes_max']:.0f} B")
+    connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

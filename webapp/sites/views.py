@@ -54,10 +54,18 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rounds = selectors.draw_history(site)
     number = site.permit.permit_number
     history = [{"round": r, "drawn": number in (r.selected or [])} for r in rounds]
+    from django.contrib.contenttypes.models import ContentType
+
+    from processes.models import ProcessInstance
+
+    cases = ProcessInstance.objects.filter(
+        subject_type=ContentType.objects.get_for_model(site), subject_id=str(site.pk)
+    ).order_by("-id")
     return render(
         request,
         "sites/site_detail.html",
         {
+            "cases": cases,
             "site": site,
             "permit": site.permit,
             "draws": history,

@@ -18,7 +18,7 @@ from domain.organisations.models import District
 from domain.organisations.roles import Role
 from security import audit
 
-from .. import paperwork, rules
+from .. import paperwork, rules, workflow
 from ..models import (
     CaseState,
     CheckCase,
@@ -131,6 +131,8 @@ def publish_batch(
             for c in _candidates(kind, district)
             if (f := findings_for(c, on=on))
         ]
+        for case in cases:
+            workflow.start_check(case, acting_user=acting_user)
         audit.record(
             action="enterprises.batch_published",
             actor=acting_user,
@@ -414,22 +416,28 @@ def _conclude(case: CheckCase, user: Any) -> None:
 
 
 def expire_overdue(*, on: dt.date | None = None) -> list[int]:
-    """Timer (整改期限): open cases past their deadline become overdue and route to withdrawal."""
+    """Sweep (整改期限) for cases without a running procedure (a procedure's own timer handles the rest): cases
+    still waiting for the enterprise after their deadline become overdue and route to withdrawal."""
     on = on or today()
-    expired = []
     waiting = [
         CaseState.NOTICE_PENDING,
         *WAITING_FOR_ENTERPRISE,
     ]  # a filed rectification is decided on its merits
-    for pk in CheckCase.objects.filter(state__in=waiting, deadline__lt=on).values_list("pk", flat=True):
-        with transaction.atomic():
-            case = _lock(CheckCase(pk=pk))
-            case.expire()
-            case.save(update_fields=["state"])
-            audit.record(action="enterprises.case_overdue", subject=case, summary="整改期限届满，逾期未整改")
-            _conclude(case, None)
-        expired.append(pk)
-    return expired
+    due = CheckCase.objects.filter(state__in=waiting, deadline__lt=on, process_instance_id__isnull=True)
+    return [expire_case(CheckCase(pk=pk)).pk for pk in due.values_list("pk", flat=True)]
+
+
+def expire_case(case: CheckCase) -> CheckCase:
+    """The deadline passed (逾期未整改): overdue → withdrawal. Idempotent."""
+    with transaction.atomic():
+        case = _lock(case)
+        if case.state not in (CaseState.NOTICE_PENDING, *WAITING_FOR_ENTERPRISE):
+            return case
+        case.expire()
+        case.save(update_fields=["state"])
+        audit.record(action="enterprises.case_overdue", subject=case, summary="整改期限届满，逾期未整改")
+        _conclude(case, None)
+    return case
 
 
 def notice_served(case: CheckCase) -> None:

@@ -15,7 +15,7 @@ from domain.organisations.models import Organisation, OrganisationKind
 from domain.organisations.roles import Role
 from security import audit
 
-from .. import paperwork
+from .. import paperwork, workflow
 from ..models import CheckCase, DeliveryMethod, Notice, NoticeKind, NoticeState, RevocationCase
 from ._common import (
     next_number,
@@ -206,3 +206,4 @@ def _served(notice: Notice, acting_user: Any) -> None:
         revocation_notice_served(
             RevocationCase.objects.select_for_update().get(pk=notice.revocation_case_id), notice=notice
         )
+    workflow.notice_served(notice)

@@ -14,7 +14,7 @@ from domain.errors import ProcedureError
 from domain.organisations.roles import Role
 from security import audit
 
-from .. import paperwork, rules
+from .. import paperwork, rules, workflow
 from ..models import (
     CheckCase,
     Notice,
@@ -141,6 +141,7 @@ def open_revocation(
         )
         case.documents = {"prior_notice": notice.document_id}
         case.save(update_fields=["documents"])
+        workflow.start_revocation(case, acting_user=acting_user)
         audit.record(
             action="enterprises.revocation_opened",
             actor=acting_user,
@@ -219,21 +220,26 @@ def submit_defence(
 
 
 def close_defence_periods(*, on: dt.date | None = None) -> list[int]:
-    """Timer: a defence period that ran out without a statement is closed (视为放弃)."""
+    """Sweep for cases without a running procedure: a defence period that ran out is closed (视为放弃)."""
     on = on or today()
-    done = []
-    for pk in RevocationCase.objects.filter(
-        state=RevocationState.DEFENCE_PERIOD, defence_due_on__lt=on
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            case = _lock(RevocationCase(pk=pk))
-            case.close_defence()
-            case.save(update_fields=["state"])
-            audit.record(
-                action="enterprises.defence_waived", subject=case, summary="陈述申辩期限届满，未提出意见"
-            )
-        done.append(pk)
-    return done
+    due = RevocationCase.objects.filter(
+        state=RevocationState.DEFENCE_PERIOD, defence_due_on__lt=on, process_instance_id__isnull=True
+    )
+    return [close_defence(RevocationCase(pk=pk)).pk for pk in due.values_list("pk", flat=True)]
+
+
+def close_defence(case: RevocationCase) -> RevocationCase:
+    """The defence period ended without a statement (视为放弃陈述申辩). Idempotent."""
+    with transaction.atomic():
+        case = _lock(case)
+        if case.state != RevocationState.DEFENCE_PERIOD:
+            return case
+        case.close_defence()
+        case.save(update_fields=["state"])
+        audit.record(
+            action="enterprises.defence_waived", subject=case, summary="陈述申辩期限届满，未提出意见"
+        )
+    return case
 
 
 def _signoff(case: RevocationCase, user: Any, *, stage: str, result: str, opinion: str) -> str:

@@ -7,13 +7,15 @@ import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from domain.enterprises.models import SafetyLicence, Qualification
+from domain.enterprises.models import Qualification, SafetyLicence
 from domain.organisations.models import Organisation
 
 _seq = itertools.count(1)
 
 
-def qualification(enterprise: Organisation, *, short: int = 0, insurance_gap: bool = False, **kw) -> Qualification:
+def qualification(
+    enterprise: Organisation, *, short: int = 0, insurance_gap: bool = False, **kw
+) -> Qualification:
     n = next(_seq)
     return Qualification.objects.create(
         enterprise=enterprise,

@@ -21,8 +21,9 @@ def flagged(directory, user):
     """A published batch with the demo contractor's short-staffed qualification in it."""
     qual = factories.qualification(directory["contractor"], short=3)
     factories.qualification(directory["contractor"])  # complies: not in scope
-    batch = services.publish_batch(kind="qualification", title="2026年第一批资质动态核查",
-                                   acting_user=user("officer_pd"), on=ON)
+    batch = services.publish_batch(
+        kind="qualification", title="2026年第一批资质动态核查", acting_user=user("officer_pd"), on=ON
+    )
     case = CheckCase.objects.get(batch=batch)
     return batch, case, qual
 
@@ -31,8 +32,11 @@ def _deliver_and_submit(case, user, *, on=ON):
     notice = case.notices.get(kind=NoticeKind.RECTIFICATION)
     services.receive_online(notice=notice, acting_user=user("ent_contractor"), on=on)
     return services.submit_rectification(
-        case=case, acting_user=user("ent_contractor"), data={"measures": "新增注册建造师3名并缴纳社保"},
-        files=[factories.evidence()], on=on + dt.timedelta(days=10),
+        case=case,
+        acting_user=user("ent_contractor"),
+        data={"measures": "新增注册建造师3名并缴纳社保"},
+        files=[factories.evidence()],
+        on=on + dt.timedelta(days=10),
     )
 
 
@@ -70,12 +74,20 @@ def test_return_for_evidence_twice_then_pass(flagged, user):
     _, case, qual = flagged
     _deliver_and_submit(case, user)
     for round_ in (2, 3):
-        services.accept_rectification(case=case, acting_user=user("officer_pd"), result="return",
-                                      opinion="社保缴纳证明不全，请补充近3个月记录")
+        services.accept_rectification(
+            case=case,
+            acting_user=user("officer_pd"),
+            result="return",
+            opinion="社保缴纳证明不全，请补充近3个月记录",
+        )
         assert _refresh(case).state == CaseState.RETURNED
-        services.submit_rectification(case=case, acting_user=user("ent_contractor"),
-                                      data={"measures": f"补充材料第{round_}次"}, files=[factories.evidence()],
-                                      on=ON + dt.timedelta(days=20))
+        services.submit_rectification(
+            case=case,
+            acting_user=user("ent_contractor"),
+            data={"measures": f"补充材料第{round_}次"},
+            files=[factories.evidence()],
+            on=ON + dt.timedelta(days=20),
+        )
     assert case.submissions.count() == 3
     assert _refresh(case).returns == 2
     services.accept_rectification(case=case, acting_user=user("officer_pd"), result="pass")
@@ -107,12 +119,15 @@ def test_wrong_roles_and_districts_are_refused(flagged, user):
     _, case, _ = flagged
     _deliver_and_submit(case, user)
     with pytest.raises(PermissionDeniedError):
-        services.accept_rectification(case=case, acting_user=user("officer_hp"), result="pass")  # other district
+        services.accept_rectification(
+            case=case, acting_user=user("officer_hp"), result="pass"
+        )  # other district
     with pytest.raises(PermissionDeniedError):
         services.accept_rectification(case=case, acting_user=user("reviewer_pd"), result="pass")
     with pytest.raises(PermissionDeniedError):
-        services.submit_rectification(case=case, acting_user=user("ent_employer"), data={"measures": "x"},
-                                      files=[factories.evidence()])
+        services.submit_rectification(
+            case=case, acting_user=user("ent_employer"), data={"measures": "x"}, files=[factories.evidence()]
+        )
 
 
 def test_rectification_needs_measures_and_evidence(flagged, user):
@@ -125,8 +140,13 @@ def test_rectification_needs_measures_and_evidence(flagged, user):
 
 def test_deadline_over_three_months_is_refused(directory, user):
     with pytest.raises(ProcedureError, match="最长3个月"):
-        services.publish_batch(kind="qualification", title="x", acting_user=user("officer_pd"), on=ON,
-                               deadline=ON + dt.timedelta(days=120))
+        services.publish_batch(
+            kind="qualification",
+            title="x",
+            acting_user=user("officer_pd"),
+            on=ON,
+            deadline=ON + dt.timedelta(days=120),
+        )
 
 
 def test_public_notice_is_deemed_served_after_30_days(flagged, user):
@@ -134,8 +154,9 @@ def test_public_notice_is_deemed_served_after_30_days(flagged, user):
     notice = case.notices.get()
     with pytest.raises(ProcedureError, match="原因"):
         services.publish_public_notice(notice=notice, acting_user=user("officer_pd"), reason="")
-    services.publish_public_notice(notice=notice, acting_user=user("officer_pd"),
-                                   reason="经电话、上门多次联系，企业注册地址无人", on=ON)
+    services.publish_public_notice(
+        notice=notice, acting_user=user("officer_pd"), reason="经电话、上门多次联系，企业注册地址无人", on=ON
+    )
     assert _refresh(notice).deemed_served_on == dt.date(2026, 4, 1)  # 2 March + 30 calendar days, a Wednesday
     assert services.deem_served_due(on=dt.date(2026, 3, 31)) == []
     assert _refresh(case).state == CaseState.NOTICE_PENDING
@@ -149,16 +170,25 @@ def test_public_notice_is_deemed_served_after_30_days(flagged, user):
 def test_public_notice_ending_on_a_holiday_moves_to_the_next_working_day():
     from domain.enterprises.services.notices import deemed_served_date
 
-    assert deemed_served_date(dt.date(2026, 9, 1)) == dt.date(2026, 10, 8)  # 1 Oct falls in the National Day break
+    assert deemed_served_date(dt.date(2026, 9, 1)) == dt.date(
+        2026, 10, 8
+    )  # 1 Oct falls in the National Day break
 
 
 def test_on_site_delivery_needs_a_photo(flagged, user):
     _, case, _ = flagged
     notice = case.notices.get()
     with pytest.raises(ProcedureError, match="照片"):
-        services.record_on_site(notice=notice, acting_user=user("officer_pd"), recipient_name="马超", photo=None)
-    services.record_on_site(notice=notice, acting_user=user("officer_pd"), recipient_name="马超",
-                            photo=factories.evidence("现场.jpg"), on=ON)
+        services.record_on_site(
+            notice=notice, acting_user=user("officer_pd"), recipient_name="马超", photo=None
+        )
+    services.record_on_site(
+        notice=notice,
+        acting_user=user("officer_pd"),
+        recipient_name="马超",
+        photo=factories.evidence("现场.jpg"),
+        on=ON,
+    )
     served = _refresh(notice)
     assert served.state == NoticeState.SERVED
     assert served.photo.name
@@ -168,8 +198,13 @@ def test_an_enterprise_sees_only_its_own_notices(flagged, directory, user):
     factories.qualification(directory["lessor"], insurance_gap=True)
     services.publish_batch(kind="qualification", title="闵行批次", acting_user=user("officer_mh"), on=ON)
     assert {n.enterprise_id for n in selectors.notices_visible_to(user("ent_contractor"))} == {
-        directory["contractor"].pk}
-    assert {n.enterprise_id for n in selectors.notices_visible_to(user("ent_lessor"))} == {directory["lessor"].pk}
-    assert {n.enterprise_id for n in selectors.notices_visible_to(user("officer_pd"))} == {directory["contractor"].pk}
+        directory["contractor"].pk
+    }
+    assert {n.enterprise_id for n in selectors.notices_visible_to(user("ent_lessor"))} == {
+        directory["lessor"].pk
+    }
+    assert {n.enterprise_id for n in selectors.notices_visible_to(user("officer_pd"))} == {
+        directory["contractor"].pk
+    }
     assert selectors.cases_visible_to(user("ent_employer")).count() == 0
     assert selectors.notices_visible_to(user("leader")).count() == 2

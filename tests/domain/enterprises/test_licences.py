@@ -20,7 +20,9 @@ def _fresh(obj):
 
 
 def _accident(lic, user, level, on, **kw):
-    return services.record_accident(licence=lic, acting_user=user("officer_pd"), occurred_on=on, level=level, **kw)
+    return services.record_accident(
+        licence=lic, acting_user=user("officer_pd"), occurred_on=on, level=level, **kw
+    )
 
 
 def test_general_accident_suspends_within_the_scale_and_the_timer_restores(directory, user):
@@ -69,8 +71,9 @@ def test_suspension_beyond_120_days_in_total_revokes(directory, user):
     first = _accident(lic, user, "serious", ON)
     services.decide_suspension(licence=lic, accident=first, days=100, acting_user=user("approver_pd"), on=ON)
     second = _accident(lic, user, "general", ON + dt.timedelta(days=10))
-    services.decide_suspension(licence=lic, accident=second, days=60, acting_user=user("approver_pd"),
-                               on=ON + dt.timedelta(days=10))
+    services.decide_suspension(
+        licence=lic, accident=second, days=60, acting_user=user("approver_pd"), on=ON + dt.timedelta(days=10)
+    )
     assert _fresh(lic).state == LicenceState.REVOKED
 
 
@@ -79,8 +82,13 @@ def test_extension_without_reexamination_only_without_fatal_accident(directory, 
     services.extend_licence(licence=lic, acting_user=user("officer_pd"))
     assert _fresh(lic).valid_to == dt.date(2030, 1, 1)
     other = factories.licence(directory["lessor"])
-    services.record_accident(licence=other, acting_user=user("officer_mh"), occurred_on=dt.date(2025, 1, 5),
-                             level="general", fatalities=1)
+    services.record_accident(
+        licence=other,
+        acting_user=user("officer_mh"),
+        occurred_on=dt.date(2025, 1, 5),
+        level="general",
+        fatalities=1,
+    )
     with pytest.raises(ProcedureError, match="重新审查"):
         services.extend_licence(licence=other, acting_user=user("officer_mh"))
 
@@ -88,7 +96,9 @@ def test_extension_without_reexamination_only_without_fatal_accident(directory, 
 def test_safety_licence_check_batch_uses_the_staffing_rule(directory, user):
     short = factories.licence(directory["contractor"], managers_short=2)
     factories.licence(directory["contractor"])
-    batch = services.publish_batch(kind="safety_licence", title="安许核查", acting_user=user("officer_pd"), on=ON)
+    batch = services.publish_batch(
+        kind="safety_licence", title="安许核查", acting_user=user("officer_pd"), on=ON
+    )
     case = batch.cases.get()
     assert case.licence == short and case.findings[0]["code"] == "managers_below_standard"
     assert _fresh(short).state == LicenceState.UNDER_CHECK

@@ -48,13 +48,20 @@ def test_late_report_adds_30_to_60_days():
     ],
 )
 def test_hearing_offered(kind, ground, credential, offered):
-    out = rules.evaluate("enterprises_hearing_offered", {"kind": kind, "ground": ground, "credential": credential})
+    out = rules.evaluate(
+        "enterprises_hearing_offered", {"kind": kind, "ground": ground, "credential": credential}
+    )
     assert out["hearing_offered"] is offered
 
 
 def test_check_scope_collects_every_finding():
-    facts = {"kind": "qualification", "staff_shortfall": 3, "social_insurance_gap": True, "manager_shortfall": 0,
-             "accidents_in_12_months": 0}
+    facts = {
+        "kind": "qualification",
+        "staff_shortfall": 3,
+        "social_insurance_gap": True,
+        "manager_shortfall": 0,
+        "accidents_in_12_months": 0,
+    }
     codes = {r["code"] for r in rules.evaluate("enterprises_check_scope", facts)}
     assert codes == {"staff_below_standard", "social_insurance_gap"}
     facts.update(staff_shortfall=0, social_insurance_gap=False)
@@ -62,5 +69,9 @@ def test_check_scope_collects_every_finding():
 
 
 def test_extension_without_reexamination_only_without_fatal_accident():
-    assert rules.evaluate("enterprises_licence_extension", {"fatal_accidents_in_term": 0})["without_reexamination"]
-    assert not rules.evaluate("enterprises_licence_extension", {"fatal_accidents_in_term": 1})["without_reexamination"]
+    assert rules.evaluate("enterprises_licence_extension", {"fatal_accidents_in_term": 0})[
+        "without_reexamination"
+    ]
+    assert not rules.evaluate("enterprises_licence_extension", {"fatal_accidents_in_term": 1})[
+        "without_reexamination"
+    ]

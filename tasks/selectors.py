@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from domain.errors import NotVisibleError
@@ -53,9 +53,10 @@ def inbox_for(
     due_soon: bool = False,
     status: str = "",
     now: datetime | None = None,
+    identities: list[Identity] | None = None,
 ) -> QuerySet[WorkItem]:
     """The work items of one inbox tab, newest first (overdue/due-soon tabs: earliest due first)."""
-    identities = identities_of(user)
+    identities = identities if identities is not None else identities_of(user)
     if scope == "mine":
         qs = WorkItem.objects.filter(_mine_q(identities))
     elif scope == "available":
@@ -114,19 +115,18 @@ def get_visible_item(user: Any, item_id: int) -> WorkItem:
     return item
 
 
-def counts_for(user: Any) -> dict[str, int]:
-    """Numbers for the inbox tabs and the home card."""
-    identities = identities_of(user)
+def counts_for(user: Any, *, identities: list[Identity] | None = None) -> dict[str, int]:
+    """Numbers for the inbox tabs and the home card, in one query."""
+    identities = identities if identities is not None else identities_of(user)
     now = timezone.now()
-    mine = WorkItem.objects.filter(_mine_q(identities))
-    available = _available(identities, user.pk)
-    return {
-        "mine": mine.count(),
-        "available": available.count(),
-        "overdue": mine.filter(due_at__lt=now).count() + available.filter(due_at__lt=now).count(),
-        "due_soon": mine.filter(due_at__gte=now, due_at__lt=now + DUE_SOON).count()
-        + available.filter(due_at__gte=now, due_at__lt=now + DUE_SOON).count(),
-    }
+    mine = _mine_q(identities)
+    todo = WorkItem.objects.filter(mine | Q(pk__in=_available(identities, user.pk).values("pk")))
+    return todo.aggregate(
+        mine=Count("pk", filter=mine),
+        available=Count("pk", filter=Q(status=WorkItemStatus.OPEN)),
+        overdue=Count("pk", filter=Q(due_at__lt=now)),
+        due_soon=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + DUE_SOON)),
+    )
 
 
 def items_of_instance(instance_id: int) -> QuerySet[WorkItem]:

@@ -1,0 +1,200 @@
+"""Inbox pages (我的待办): the tabs, the task page with its form, and the claim/unclaim/delegate buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from domain.errors import DomainError
+from domain.organisations.models import User
+from tasks import services as task_services
+from tasks.attachments import store_attachment
+from tasks.identity import Identity, identities_of
+from tasks.models import Attachment, WorkItem, WorkItemStatus
+from tasks.selectors import counts_for, inbox_for
+from webapp.acting import acting_user
+
+from .actions import complete_item
+from .casedata import case_context
+from .formparse import parse_form
+from .formrender import render_form
+from .visibility import item_or_404
+
+TABS = [
+    ("mine", "我的待办"),
+    ("available", "待认领"),
+    ("due_soon", "即将到期"),
+    ("overdue", "已超期"),
+]
+PAGE_SIZE = 20
+
+
+def _tab_queryset(user: User, tab: str, *, process: str, search: str, identities: list[Identity]) -> Any:
+    if tab == "due_soon":
+        return inbox_for(user, "todo", process=process, search=search, due_soon=True, identities=identities)
+    if tab == "overdue":
+        return inbox_for(user, "todo", process=process, search=search, overdue=True, identities=identities)
+    return inbox_for(user, tab, process=process, search=search, identities=identities)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    tab = request.GET.get("tab", "mine")
+    if tab not in dict(TABS):
+        tab = "mine"
+    process = request.GET.get("process", "")[:100]
+    search = request.GET.get("q", "").strip()[:100]
+    identities = identities_of(user)
+    qs = _tab_queryset(user, tab, process=process, search=search, identities=identities)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    processes = (
+        inbox_for(user, "todo", identities=identities)
+        .order_by()
+        .values_list("process_key", "process_name")
+        .distinct()
+    )
+    return render(
+        request,
+        "workflow/inbox.html",
+        {
+            "tabs": TABS,
+            "tab": tab,
+            "page": page,
+            "counts": counts_for(user, identities=identities),
+            "process": process,
+            "processes": sorted(set(processes)),
+            "q": search,
+        },
+    )
+
+
+def _may_act(item: WorkItem, user: User) -> bool:
+    try:
+        task_services.check_can_complete(item, user)
+    except DomainError:
+        return False
+    return True
+
+
+def _attachments(instance_id: int) -> dict[int, Attachment]:
+    return {a.pk: a for a in Attachment.objects.filter(instance_id=instance_id)}
+
+
+def _render_task(
+    request: HttpRequest,
+    item: WorkItem,
+    *,
+    data: dict[str, Any] | None = None,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = acting_user(request)
+    active = item.status in (WorkItemStatus.OPEN, WorkItemStatus.CLAIMED)
+    may_act = active and _may_act(item, user)
+    holds_it = item.status == WorkItemStatus.CLAIMED and may_act
+    attachments = _attachments(item.instance_id)
+    form_html = None
+    if holds_it:
+        form_html = render_form(
+            item.form,
+            item.ui_schema,
+            data if data is not None else item.draft,
+            errors,
+            attachments=attachments,
+        )
+    elif not active:
+        form_html = render_form(item.form, item.ui_schema, item.data, readonly=True, attachments=attachments)
+    context = {
+        "item": item,
+        "may_claim": item.status == WorkItemStatus.OPEN and may_act,
+        "holds_it": holds_it,
+        "form_html": form_html,
+        "overdue": item.is_overdue(),
+        **case_context(item.instance_id, attachments=attachments, exclude_item=item.pk),
+    }
+    return render(request, "workflow/task.html", context, status=status)
+
+
+@login_required
+def task_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    item = item_or_404(user, pk)
+    if request.method != "POST":
+        return _render_task(request, item)
+    action = request.POST.get("action", "complete")
+
+    def keep(upload: Any, path: str) -> int:
+        return store_attachment(upload, user=user, item=item, field=path).pk
+
+    data: dict[str, Any] | None = None
+    try:
+        data = parse_form(item.form, request.POST, request.FILES, keep)
+        if action == "draft":
+            task_services.save_draft(item, user=user, data=data)
+            messages.success(request, "草稿已暂存。")
+            return redirect("workflow:task", pk=item.pk)
+        instance = complete_item(item, user=user, data=data)
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        return _render_task(request, item, data=data, errors=errors, status=400)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("workflow:task", pk=item.pk)
+    messages.success(request, f"「{item.name}」已办结。")
+    nxt = engine_next_for(user, instance.pk)
+    return redirect(nxt or reverse("workflow:inbox"))
+
+
+def engine_next_for(user: User, instance_id: int) -> str | None:
+    """After completing: go on to the case's next item when the same person may do it (e.g. an applicant)."""
+    for item in WorkItem.objects.filter(instance_id=instance_id, status=WorkItemStatus.OPEN):
+        if _may_act(item, user):
+            return reverse("workflow:task", args=[item.pk])
+    return None
+
+
+def _act(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponseRedirect:
+    user = acting_user(request)
+    item = item_or_404(user, pk)
+    try:
+        run(item, user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("workflow:task", pk=item.pk)
+    messages.success(request, done)
+    return redirect("workflow:task", pk=item.pk)
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda item, user: task_services.claim(item, user=user), "已认领，请办理。")
+
+
+@login_required
+@require_POST
+def unclaim(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda item, user: task_services.unclaim(item, user=user), "已退回待认领。")
+
+
+@login_required
+@require_POST
+def delegate(request: HttpRequest, pk: int) -> HttpResponse:
+    username = request.POST.get("to", "").strip()
+
+    def run(item: WorkItem, user: User) -> None:
+        target = User.objects.filter(username=username, is_active=True).first()
+        if target is None:
+            raise DomainError("转办对象不存在，请输入正确的用户名。")
+        task_services.delegate(item, user=user, to=target)
+
+    return _act(request, pk, run, f"已转办给 {username}。")

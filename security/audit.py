@@ -15,10 +15,13 @@ from django.utils import timezone
 
 from . import chain
 from .context import current_request_id
+from .fields import SensitiveStr
 from .models import AuditEvent
 
 
 def _json_safe(value: Any) -> Any:
+    if isinstance(value, SensitiveStr):
+        return value.masked  # personal data stays masked in the trail
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, dict):

@@ -22,6 +22,7 @@ import base64
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.core import validators
 from django.db import models
 from django.db.models.expressions import Col
@@ -78,6 +79,13 @@ class SensitiveStr(str):
 def plain(value: Any) -> str:
     """The real value of a :class:`SensitiveStr` (or any string)."""
     return value.plain if isinstance(value, SensitiveStr) else ("" if value is None else str.__str__(value))
+
+
+class PlainCharField(forms.CharField):
+    """Edit forms show the real value (a masked one would be saved back over the data)."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return plain(value) if isinstance(value, SensitiveStr) else value
 
 
 def _default_normalise(value: str) -> str:
@@ -167,9 +175,7 @@ class EncryptedCharField(models.TextField):
         return plain(self.value_from_object(obj))
 
     def formfield(self, **kwargs: Any) -> Any:
-        from django import forms
-
-        return super().formfield(**{"form_class": forms.CharField, "widget": forms.TextInput, **kwargs})
+        return super().formfield(**{"form_class": PlainCharField, "widget": forms.TextInput, **kwargs})
 
     def get_lookup(self, lookup_name: str) -> Any:
         return {"exact": _BlindExact, "in": _BlindIn, "isnull": models.lookups.IsNull}.get(lookup_name)

@@ -160,6 +160,10 @@ SMS_APP_ID = CONFIG.sms_app_id
 SMS_APP_SECRET = CONFIG.sms_app_secret
 PERMIT_API_SECRET = CONFIG.permit_api_secret
 SAMPLING_DRAW_CRON = CONFIG.sampling_draw_cron  # random inspection draws (flows/sampling.py)
+# 全国工程质量安全监管平台 (integrations/national_platform): machine verification and code assignment.
+NATIONAL_PLATFORM_URL = CONFIG.national_platform_url
+NATIONAL_PLATFORM_APP_ID = CONFIG.national_platform_app_id
+NATIONAL_PLATFORM_SECRET = CONFIG.national_platform_secret
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

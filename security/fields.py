@@ -11,7 +11,8 @@
     person.id_number            # SensitiveStr: == the real value, but str()/templates/DRF show 310***********1234
     person.id_number.plain      # the real value, for the few places that need it (a PDF, an outbound call)
 
-Only ``exact``, ``in`` and ``isnull`` lookups exist (anything else raises ``FieldError``). The companion column is
+``unique=True`` puts a unique constraint on the index column (the database enforces it; check with
+``filter(...).exists()`` first for a friendly message). Only ``exact``, ``in`` and ``isnull`` lookups exist (anything else raises ``FieldError``). The companion column is
 added automatically (``makemigrations`` writes it); ``save(update_fields=[...])`` must name both columns, and
 never ``QuerySet.update()`` an encrypted field: it would leave the index stale.
 """
@@ -104,12 +105,17 @@ class BlindIndexField(models.CharField):
         kwargs.setdefault("db_index", True)
         super().__init__(*args, **kwargs)
 
+    _DEFAULTS = {"max_length": 64, "null": True, "blank": True, "editable": False, "db_index": True}
+
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
-        for key, default in (("max_length", 64), ("null", True), ("blank", True), ("editable", False), ("db_index", True)):
-            if kwargs.get(key) == default:
-                kwargs.pop(key)
+        for key, default in self._DEFAULTS.items():
+            value = getattr(self, key)
+            if value == default:
+                kwargs.pop(key, None)
+            else:
+                kwargs[key] = value
         return name, path, args, kwargs
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
@@ -134,6 +140,8 @@ class EncryptedCharField(models.TextField):
         self.has_blind_index = blind_index
         self.index_domain = index_domain
         self.normalise = normalise or _default_normalise
+        # ciphertexts are randomised, so uniqueness lives on the blind index column
+        self.unique_value = bool(kwargs.pop("unique", False)) and blind_index
         super().__init__(*args, **kwargs)
         if self.max_length is not None:
             self.validators.append(validators.MaxLengthValidator(self.max_length))
@@ -142,6 +150,8 @@ class EncryptedCharField(models.TextField):
         name, path, args, kwargs = super().deconstruct()
         if not self.has_blind_index:
             kwargs["blind_index"] = False
+        if self.unique_value:
+            kwargs["unique"] = True
         if self.index_domain != "pii":
             kwargs["index_domain"] = self.index_domain
         return name, path, args, kwargs
@@ -221,7 +231,8 @@ def _add_blind_indexes(sender: type[models.Model], **kwargs: Any) -> None:
     present = {f.name for f in opts.local_fields}
     for field in list(opts.local_fields):
         if isinstance(field, EncryptedCharField) and field.has_blind_index and field.blind_index_name not in present:
-            sender.add_to_class(field.blind_index_name, BlindIndexField(source=field.name))
+            unique = {"unique": True, "db_index": False} if field.unique_value else {}
+            sender.add_to_class(field.blind_index_name, BlindIndexField(source=field.name, **unique))
 
 
 class_prepared.connect(_add_blind_indexes, dispatch_uid="security.fields.blind_indexes")

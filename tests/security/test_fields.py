@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import FieldError
 from django.db import connection
 from django.template import Context, Template
+from django.test.utils import isolate_apps
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -108,3 +109,24 @@ def test_sm4_tokens_round_trip_any_text(text):
     token = crypto.sm4_encrypt(text.encode())
     assert crypto.sm4_decrypt(token).decode() == text
     assert mask(text) == mask(text) and len(mask(text)) == len(text)
+
+
+@isolate_apps("documents")
+def test_unique_moves_to_the_blind_index_and_companion_survives_deconstruction():
+    from django.db import models
+
+    from security.fields import BlindIndexField, EncryptedCharField
+
+    class Person(models.Model):  # noqa: DJ008
+        id_number = EncryptedCharField("身份证号码", max_length=18, unique=True)
+
+        class Meta:
+            app_label = "documents"
+
+    field = Person._meta.get_field("id_number")
+    companion = Person._meta.get_field("id_number_bidx")
+    assert not field.unique and companion.unique and isinstance(companion, BlindIndexField)
+    _, path, args, kwargs = field.deconstruct()
+    assert kwargs["unique"] is True and EncryptedCharField(*args, **kwargs).unique_value
+    _, _, _, ckwargs = companion.deconstruct()
+    assert ckwargs == {"source": "id_number", "unique": True, "db_index": False}

@@ -99,7 +99,7 @@ def _local_evaluate(decision_id: str, inputs: dict[str, Any]) -> dict[str, Any] 
 def evaluate(decision_id: str, inputs: dict[str, Any]) -> Any:
     """Outputs of ``decision_id`` for ``inputs`` (a dict for FIRST, a list of dicts for COLLECT)."""
     if importlib.util.find_spec("decisions.api") is not None:
-        from decisions import api  # the platform engine, once installed
+        api: Any = importlib.import_module("decisions.api")  # the platform engine, once installed
 
         if api.decision_exists(decision_id):
             return api.evaluate(decision_id, inputs).outputs

@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from domain.errors import PermissionDeniedError, ProcedureError
-from domain.organisations.models import Organisation
+from domain.organisations.models import District, Organisation
 from domain.organisations.roles import Role
 from domain.organisations.scoping import scope_of
 
@@ -36,6 +36,13 @@ def require_district(user: Any, district_code: str, *, action: str) -> None:
     if scope.kind == "district" and scope.district_code == district_code:
         return
     raise PermissionDeniedError(f"该企业不在您的管辖范围内，不能{action}。")
+
+
+def district_of(enterprise: Organisation) -> District:
+    """The enterprise's district (every supervised enterprise is registered in one)."""
+    if enterprise.district is None:
+        raise ProcedureError(f"{enterprise.name}未登记所属区，请先完善企业信息。")
+    return enterprise.district
 
 
 def require_enterprise_user(user: Any, enterprise: Organisation, *, action: str) -> None:

@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,6 +35,7 @@ from ..models import (
 from ..models.checks import WAITING_FOR_ENTERPRISE
 from ._common import (
     add_months,
+    district_of,
     next_number,
     require_district,
     require_enterprise_user,
@@ -152,22 +153,23 @@ def open_case(
 ) -> CheckCase:
     """One case: the credential is flagged (资质异常 / 核查中) and a rectification notice issued."""
     enterprise = credential.enterprise
-    is_qual = isinstance(credential, Qualification)
-    if is_qual:
-        credential.flag_abnormal()
-    else:
-        credential.start_check()
+    qual = credential if isinstance(credential, Qualification) else None
+    lic = credential if isinstance(credential, SafetyLicence) else None
+    if qual is not None:
+        qual.flag_abnormal()
+    elif lic is not None:
+        lic.start_check()
     credential.save(update_fields=["state"])
     case = CheckCase.objects.create(
         batch=batch,
         enterprise=enterprise,
-        district=enterprise.district,
-        qualification=credential if is_qual else None,
-        licence=None if is_qual else credential,
+        district=district_of(enterprise),
+        qualification=qual,
+        licence=lic,
         findings=findings,
         deadline=batch.rectification_deadline,
     )
-    what = f"{credential.category}{credential.grade}资质" if is_qual else "安全生产许可证"
+    what = f"{qual.category}{qual.grade}资质" if qual is not None else "安全生产许可证"
     issue_notice(
         kind=NoticeKind.RECTIFICATION,
         enterprise=enterprise,
@@ -204,7 +206,7 @@ def submit_rectification(
     case: CheckCase,
     acting_user: Any,
     data: dict[str, Any],
-    files: Sequence[UploadedFile],
+    files: Sequence[File],
     on: dt.date | None = None,
 ) -> RectificationSubmission:
     """The enterprise files its rectification (整改申请): form, evidence, e-signature; the PDF is generated."""

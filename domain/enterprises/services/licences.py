@@ -17,7 +17,7 @@ from security import audit
 
 from .. import rules
 from ..models import Accident, AccidentLevel, LicenceState, ReapplicationBan, SafetyLicence, Suspension
-from ._common import add_months, require_district, require_role, today
+from ._common import add_months, district_of, require_district, require_role, today
 
 MAX_TOTAL_SUSPENSION_DAYS = 120
 REVOCATION_BAN_YEARS = 1
@@ -108,7 +108,7 @@ def decide_suspension(
 ) -> Suspension:
     """Suspend for ``days`` within the scale's range, or revoke when the scale (or a total over 120 days) says so."""
     require_role(acting_user, Role.APPROVER, action="作出暂扣/吊销决定")
-    require_district(acting_user, licence.enterprise.district_id, action="作出暂扣/吊销决定")
+    require_district(acting_user, district_of(licence.enterprise).pk, action="作出暂扣/吊销决定")
     on = on or today()
     scale = scale_for(licence=licence, accident=accident, refused_rectification=refused_rectification)
     if scale.outcome == "suspend" and not scale.days_min <= days <= scale.days_max:
@@ -190,7 +190,7 @@ def restore_due(*, on: dt.date | None = None) -> list[int]:
 def extend_licence(*, licence: SafetyLicence, acting_user: Any) -> SafetyLicence:
     """Extension (延期) for 3 years without re-examination when no fatal accident happened in the term."""
     require_role(acting_user, Role.CASE_OFFICER, Role.APPROVER, action="办理延期")
-    require_district(acting_user, licence.enterprise.district_id, action="办理延期")
+    require_district(acting_user, district_of(licence.enterprise).pk, action="办理延期")
     fatal = licence.accidents.filter(occurred_on__gte=licence.valid_from, fatalities__gt=0).count()
     verdict = rules.evaluate("enterprises_licence_extension", {"fatal_accidents_in_term": fatal})
     if not verdict["without_reexamination"]:

@@ -18,6 +18,7 @@ from security import audit
 from .. import paperwork, workflow
 from ..models import CheckCase, DeliveryMethod, Notice, NoticeKind, NoticeState, RevocationCase
 from ._common import (
+    district_of,
     next_number,
     require_district,
     require_enterprise_user,
@@ -53,7 +54,7 @@ def issue_notice(
     """Create a notice and its sealed PDF (inside the caller's transaction)."""
     notice = Notice.objects.create(
         enterprise=enterprise,
-        district=enterprise.district,
+        district=district_of(enterprise),
         kind=kind,
         number=next_number(Notice, NUMBER_PREFIX[NoticeKind(kind)]),
         title=title,

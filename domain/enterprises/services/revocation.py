@@ -30,6 +30,7 @@ from ..models import (
 from ._common import (
     add_months,
     add_working_days,
+    district_of,
     next_number,
     next_step,
     require_district,
@@ -43,7 +44,7 @@ from .notices import issue_notice, issuing_authority
 
 DEFENCE_WORKING_DAYS = 5
 FRAUD_BAN_YEARS = 3
-STEP_ROLES = {
+STEP_ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     "defence": {"accept": (Role.CASE_OFFICER,), "review": (Role.REVIEWER,), "approve": (Role.APPROVER,)},
     # the legal office accepts and reviews; the authority's head approves the opinion
     "legal": {
@@ -75,7 +76,7 @@ def open_revocation(
     """Open a case and issue the prior notice (事先告知书) stating facts, reasons, basis and the party's rights."""
     if acting_user is not None:
         require_role(acting_user, Role.CASE_OFFICER, action="发起撤销/撤回")
-        require_district(acting_user, credential.enterprise.district_id, action="发起撤销/撤回")
+        require_district(acting_user, district_of(credential.enterprise).pk, action="发起撤销/撤回")
     errors = {
         k: ["请填写。"]
         for k, v in {"facts": facts, "reasons": reasons, "basis": basis}.items()
@@ -93,11 +94,11 @@ def open_revocation(
         "enterprises_hearing_offered",
         {"kind": kind, "ground": ground, "credential": "qualification" if is_qual else "safety_licence"},
     )
+    qual = credential if isinstance(credential, Qualification) else None
+    lic = credential if isinstance(credential, SafetyLicence) else None
     with transaction.atomic():
         if (
-            RevocationCase.objects.filter(
-                qualification=credential if is_qual else None, licence=None if is_qual else credential
-            )
+            RevocationCase.objects.filter(qualification=qual, licence=lic)
             .exclude(state__in=[RevocationState.CLOSED, RevocationState.DROPPED])
             .exists()
         ):
@@ -105,18 +106,18 @@ def open_revocation(
         case = RevocationCase.objects.create(
             number=next_number(RevocationCase, "CX"),
             enterprise=enterprise,
-            district=enterprise.district,
+            district=district_of(enterprise),
             kind=kind,
             ground=ground,
-            qualification=credential if is_qual else None,
-            licence=None if is_qual else credential,
+            qualification=qual,
+            licence=lic,
             check_case=check_case,
             facts=facts.strip(),
             reasons=reasons.strip(),
             basis=basis.strip(),
             defence_days=DEFENCE_WORKING_DAYS,
             hearing_offered=bool(hearing["hearing_offered"]),
-            opened_by=acting_user or (check_case.batch.started_by if check_case else None),
+            opened_by=_opener(acting_user, check_case),
         )
         word = case.get_kind_display()
         rights = [
@@ -150,6 +151,15 @@ def open_revocation(
             data={"hearing": hearing},
         )
     return case
+
+
+def _opener(acting_user: Any, check_case: CheckCase | None) -> Any:
+    """Who opened the case: the officer, or (from a deadline timer) the officer who published the batch."""
+    if acting_user is not None:
+        return acting_user
+    if check_case is None:
+        raise ProcedureError("撤销/撤回案件须由经办人发起。")
+    return check_case.batch.started_by
 
 
 def _lock(case: RevocationCase) -> RevocationCase:
@@ -245,7 +255,7 @@ def close_defence(case: RevocationCase) -> RevocationCase:
 def _signoff(case: RevocationCase, user: Any, *, stage: str, result: str, opinion: str) -> str:
     key = f"{stage}-{case.stage_round}"
     step = next_step(case_type="revocation", case_id=case.pk, stage=key)
-    roles = STEP_ROLES[stage][step]
+    roles: tuple[str, ...] = STEP_ROLES[stage][step]
     require_role(
         user, *roles, action=f"{'法制审核' if stage == 'legal' else '陈述申辩处理'}{STEP_LABEL[step]}"
     )

@@ -78,6 +78,7 @@ class FileKeyStore:
 
     def __init__(self, directory: Path | str) -> None:
         self.dir = Path(directory)
+        self._secrets: dict[str, bytes] = {}  # key versions never change once written
 
     # -- files --------------------------------------------------------------------------------------------
     def _purpose_dir(self, purpose: str) -> Path:
@@ -109,11 +110,17 @@ class FileKeyStore:
         os.replace(tmp, pointer)
 
     def _secret(self, key_id: str) -> bytes:
+        cached = self._secrets.get(key_id)
+        if cached is not None:
+            return cached
         purpose, version = split_key_id(key_id)
         path = self.dir / purpose / f"v{version}.key"
         if not path.exists():
             raise KeyNotFound(f"密钥不存在：{key_id}")
-        return bytes.fromhex(path.read_text().strip())
+        secret = bytes.fromhex(path.read_text().strip())
+        if len(secret) == SM4_KEY_BYTES:  # a file caught mid-write by a racing creator is not cached
+            self._secrets[key_id] = secret
+        return secret
 
     # -- symmetric ----------------------------------------------------------------------------------------
     def current_id(self, purpose: str) -> str:

@@ -32,6 +32,7 @@ types:
 	$(VENV)/bin/mypy .
 
 pytest:
+	bash scripts/ensure-chromium.sh
 	bash scripts/pytest.sh
 
 bench: setup

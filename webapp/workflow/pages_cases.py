@@ -16,7 +16,8 @@ from django.urls import reverse
 from domain.errors import DomainError
 from processes import engine
 from processes.models import InstanceStatus
-from tasks.attachments import store_attachment
+from tasks.attachments import referenced_attachments, store_attachment
+from tasks.models import Attachment
 from webapp.acting import acting_user
 
 from .actions import start_procedure
@@ -107,5 +108,7 @@ def start_page(request: HttpRequest, key: str) -> HttpResponse:
             return redirect(
                 engine_next_for(user, instance.pk) or reverse("workflow:case", args=[instance.pk])
             )
-    form_html = render_form(proc.start_form, proc.start_ui, data, errors)
+    refs = referenced_attachments(proc.start_form, data or {})
+    kept = {a.pk: a for a in Attachment.objects.filter(pk__in=refs.values(), uploaded_by=user)}
+    form_html = render_form(proc.start_form, proc.start_ui, data, errors, attachments=kept)
     return render(request, "workflow/start.html", {"proc": proc, "form_html": form_html}, status=status)

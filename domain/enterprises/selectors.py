@@ -108,7 +108,8 @@ def batches_visible_to(user: Any) -> QuerySet[VerificationBatch]:
     qs = VerificationBatch.objects.select_related("district", "started_by").annotate(
         case_count=Count("cases")
     )
-    return scope_queryset(qs, user, district_field="district", extra_q=_city_wide_for_regulators(user))
+    scoped = scope_queryset(qs, user, district_field="district", extra_q=_city_wide_for_regulators(user))
+    return scoped.order_by("-started_on", "-id")
 
 
 def _city_wide_for_regulators(user: Any) -> Q | None:

@@ -1,0 +1,22 @@
+from django.urls import include, path
+
+from . import views_batches, views_cases, views_credentials, views_revocation
+
+_pages = [
+    path("", views_cases.case_list, name="cases"),
+    path("cases/<int:pk>/", views_cases.case_detail, name="case"),
+    path("batches/", views_batches.batch_list, name="batches"),
+    path("batches/<int:pk>/", views_batches.batch_detail, name="batch"),
+    path("notices/", views_batches.notice_list, name="notices"),
+    path("notices/<int:pk>/", views_batches.notice_detail, name="notice"),
+    path("public-notices/", views_batches.public_notice_list, name="public-notices"),
+    path("revocations/", views_revocation.revocation_list, name="revocations"),
+    path("revocations/new/", views_revocation.revocation_new, name="revocation-new"),
+    path("revocations/<int:pk>/", views_revocation.revocation_detail, name="revocation"),
+    path("credentials/", views_credentials.credential_list, name="credentials"),
+    path("licences/<int:pk>/", views_credentials.licence_detail, name="licence"),
+]
+
+urlpatterns = [path("enterprises/", include((_pages, "enterprises")))]
+
+api_urlpatterns: list = []

@@ -1,0 +1,100 @@
+"""Qualifications and safety licences: list, licence detail with accidents, suspension (暂扣/吊销) and extension."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from domain.enterprises import selectors, services
+from domain.enterprises.models import AccidentLevel, SafetyLicence
+from domain.errors import DomainError
+from domain.organisations.roles import Role
+from webapp.acting import acting_user
+
+from .common import refused
+
+
+@login_required
+def credential_list(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    return render(
+        request,
+        "enterprises/credential_list.html",
+        {
+            "qualifications": selectors.qualifications_visible_to(user)[:200],
+            "licences": selectors.licences_visible_to(user)[:200],
+        },
+    )
+
+
+def _licence_context(request: HttpRequest, licence: SafetyLicence) -> dict:  # type: ignore[type-arg]
+    user = acting_user(request)
+    accidents = list(licence.accidents.all())
+    scales = {a.pk: services.scale_for(licence=licence, accident=a) for a in accidents[:5]}
+    return {
+        "licence": licence,
+        "accidents": [(a, scales.get(a.pk)) for a in accidents],
+        "suspensions": licence.suspensions.select_related("accident", "decided_by"),
+        "levels": AccidentLevel.choices,
+        "can_record": user.has_role(Role.CASE_OFFICER, Role.INSPECTOR),
+        "can_decide": user.has_role(Role.APPROVER),
+        "can_extend": user.has_role(Role.CASE_OFFICER, Role.APPROVER),
+        "form": request.POST,
+    }
+
+
+@login_required
+def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    licence = get_object_or_404(selectors.licences_visible_to(user), pk=pk)
+    if request.method == "POST":
+        p = request.POST
+        try:
+            action = p.get("action")
+            if action == "accident":
+                services.record_accident(
+                    licence=licence,
+                    acting_user=user,
+                    occurred_on=_date(p.get("occurred_on", "")),
+                    level=p.get("level", ""),
+                    fatalities=int(p.get("fatalities") or 0),
+                    reported_late=p.get("reported_late") == "on",
+                    description=p.get("description", ""),
+                )
+                messages.success(request, "已登记事故。")
+            elif action == "suspend":
+                accident = licence.accidents.filter(pk=int(p.get("accident") or 0)).first()
+                s = services.decide_suspension(
+                    licence=licence,
+                    accident=accident,
+                    days=int(p.get("days") or 0),
+                    refused_rectification=p.get("refused") == "on",
+                    acting_user=user,
+                )
+                messages.success(
+                    request, "已吊销许可证。" if s.outcome == "revoke" else f"已暂扣 {s.days} 日。"
+                )
+            elif action == "extend":
+                services.extend_licence(licence=licence, acting_user=user)
+                messages.success(request, "已免审延期3年。")
+            else:
+                raise DomainError("请选择操作。")
+        except ValueError:
+            exc = DomainError("日期或天数格式不正确。")
+            return refused(
+                request, exc, "enterprises/licence_detail.html", _licence_context(request, licence)
+            )
+        except DomainError as exc:
+            return refused(
+                request, exc, "enterprises/licence_detail.html", _licence_context(request, licence)
+            )
+        return redirect("enterprises:licence", licence.pk)
+    return render(request, "enterprises/licence_detail.html", _licence_context(request, licence))
+
+
+def _date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)

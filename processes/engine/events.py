@@ -42,7 +42,7 @@ class FiredTimer:
 
 def fire_due_timers(*, now: dt.datetime | None = None, limit: int = 500) -> list[FiredTimer]:
     """Fire every pending timer due at ``now`` (default: the current time). Safe to run twice or in parallel:
-    each timer row is taken under a lock and fires once; returns what fired and how late."""
+    each timer is fired under its instance's lock and only while still pending; returns what fired and how late."""
     now = now or timezone.now()
     due = list(
         ProcessTimer.objects.filter(status=TimerStatus.PENDING, due_at__lte=now)
@@ -59,14 +59,14 @@ def fire_due_timers(*, now: dt.datetime | None = None, limit: int = 500) -> list
 
 
 def _fire_one(timer_id: int, now: dt.datetime) -> FiredTimer | None:
-    timer = (
-        ProcessTimer.objects.select_for_update(skip_locked=True)
-        .filter(pk=timer_id, status=TimerStatus.PENDING)
-        .first()
-    )
+    # Lock order is instance row, then timer row — the same as every other engine operation (no deadlocks).
+    instance_id = ProcessTimer.objects.filter(pk=timer_id).values_list("instance_id", flat=True).first()
+    if instance_id is None:
+        return None
+    instance = lock(instance_id)
+    timer = ProcessTimer.objects.select_for_update().filter(pk=timer_id, status=TimerStatus.PENDING).first()
     if timer is None:
-        return None  # fired or taken by a concurrent sweep
-    instance = lock(timer.instance_id)
+        return None  # fired by a concurrent sweep while we waited for the instance
     if instance.status in TERMINAL:
         _close(timer, TimerStatus.CANCELLED, None)
         return None

@@ -39,3 +39,37 @@ def test_concurrent_completion_of_one_task_one_wins_one_conflicts(publish, user)
     assert sorted(outcomes) == ["conflict", "ok"]
     assert ProcessHistory.objects.filter(instance=instance, element_id="fill").count() == 1
     assert list(ready_tasks(instance)) == ["review"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="row locks need a server database (CI runs PostgreSQL)")
+def test_two_sweeps_at_once_fire_each_timer_once(publish, user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    publish("deadline")
+    with transaction.atomic():
+        instances = [
+            engine.start("test_deadline", variables={"notice_date": "2030-01-10"}, acting_user=user("officer_pd"))
+            for _ in range(4)
+        ]
+    later = timezone.now() + timedelta(hours=2)
+    barrier = threading.Barrier(2)
+    fired: list[int] = []
+
+    def sweep() -> None:
+        try:
+            barrier.wait()
+            fired.extend(f.timer_id for f in engine.fire_due_timers(now=later))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(fired) == len(set(fired)) == len(instances)  # one "reminder" per instance, none twice
+    for instance in instances:
+        assert ProcessHistory.objects.filter(instance=instance, element_id="remind").count() == 1

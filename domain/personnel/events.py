@@ -24,7 +24,11 @@ def record_event(
     document: Any = None,
     instance_id: int | None = None,
 ) -> CertificateEvent:
-    """Append to the certificate history and the audit chain (call inside the business transaction)."""
+    """Append to the certificate history and the audit chain (call inside the business transaction). An automatic
+    decision (自动决定) has no human actor: whoever triggered the step is kept as ``triggered_by``."""
+    if automatic and _user(actor) is not None:
+        data = {**(data or {}), "triggered_by": actor.username}
+        actor = None
     event = CertificateEvent.objects.create(
         certificate=certificate,
         kind=kind,

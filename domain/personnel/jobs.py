@@ -1,0 +1,12 @@
+"""Celery jobs of the personnel context: take ids, hand straight to a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="personnel.run_rename_batch", time_limit=3600, soft_time_limit=3500)
+def run_rename_batch(batch_id: int) -> str:
+    from .rename import run_batch
+
+    return str(run_batch(batch_id).state)

@@ -116,7 +116,7 @@ class Document(models.Model):
     pdf = models.FileField("PDF", upload_to="documents/%Y/%m/", max_length=200)
     content_sm3 = models.CharField("原文 SM3 摘要", max_length=64)
     content_length = models.PositiveIntegerField("原文字节数")
-    current_sm3 = models.CharField("当前文件 SM3 摘要", max_length=64)
+    current_sm3 = models.CharField("当前文件 SM3 摘要", max_length=64, db_index=True)
     seal_anchor = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -41,6 +41,10 @@ class InvalidPdf(ValueError):
     """The upload is not a readable PDF."""
 
 
+class _Malformed(ValueError):
+    """The PDF reads, but a signature record in it is not one we wrote: it was altered."""
+
+
 @dataclass
 class SignatureCheck:
     index: int
@@ -99,7 +103,15 @@ def _records(reader: PdfReader) -> list[dict[str, Any]]:
     refs = root.get(CATALOG_KEY)
     if refs is None:
         return []
-    return [json.loads(str(ref.get_object()["/Record"])) for ref in refs.get_object()]
+    records = [json.loads(str(ref.get_object()["/Record"])) for ref in refs.get_object()]
+    for record in records:
+        if not (
+            isinstance(record, dict)
+            and isinstance(record.get("seal"), dict)
+            and isinstance(record["seal"].get("property"), dict)
+        ):
+            raise _Malformed("签章记录格式不正确。")
+    return records
 
 
 def _number(reader: PdfReader, records: list[dict[str, Any]]) -> str:
@@ -148,7 +160,9 @@ def verify_pdf(data: bytes) -> Verification:
         reader = PdfReader(BytesIO(data))
         records = _records(reader)
         number = _number(reader, records)
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except _Malformed:
+        return Verification(ALTERED)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
         log.info("unreadable PDF submitted for verification: %s", exc)
         raise InvalidPdf("无法读取该 PDF 文件，请确认文件完整。") from exc
 

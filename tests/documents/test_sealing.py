@@ -130,3 +130,19 @@ def test_enterprise_user_cannot_apply_another_organisations_seal(certificate, di
     with pytest.raises(PermissionDenied):
         services.seal_document(certificate, organisation=directory["310115"], acting_user=user("ent_contractor"))
     assert not Document.objects.get(pk=certificate.pk).signatures.exists()
+
+
+@pytest.mark.django_db
+def test_no_single_byte_change_anywhere_verifies_or_crashes(certificate, directory):
+    """Flip one byte at ~150 positions spread over the whole sealed file: each result is 'altered' or a
+    readable refusal (InvalidPdf) — never 'valid', never an unexpected exception."""
+    data = services.seal_document(certificate, organisation=directory["310115"]).pdf_bytes()
+    step = max(1, len(data) // 150)
+    for offset in range(0, len(data), step):
+        tampered = bytearray(data)
+        tampered[offset] ^= 0x5A
+        try:
+            status = verify_pdf(bytes(tampered)).status
+        except InvalidPdf:
+            continue
+        assert status != VALID, offset

@@ -8,12 +8,14 @@ from .control import resume, retry, suspend, terminate
 from .definitions import Problem, PublishError, publish_all, publish_directory
 from .events import CorrelationResult, FiredTimer, correlate, fire_due_timers
 from .history import diagram_state, instance_history
+from .migration import MigrationPlan, migrate_instances
 from .registry import ServiceContext, service
 from .runtime import complete_task, complete_work_item, start
 
 __all__ = [
     "CorrelationResult",
     "FiredTimer",
+    "MigrationPlan",
     "Problem",
     "PublishError",
     "ServiceContext",
@@ -23,6 +25,7 @@ __all__ = [
     "diagram_state",
     "fire_due_timers",
     "instance_history",
+    "migrate_instances",
     "publish_all",
     "publish_directory",
     "resume",

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AuditEvent
+from .models import AuditEvent, LoginThrottle
 
 
 @admin.register(AuditEvent)
@@ -21,4 +21,16 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Locked accounts and addresses; deleting a row unlocks it."""
+
+    list_display = ("key", "failures", "window_started_at", "locked_until")
+    search_fields = ("key",)
+    readonly_fields = ("key", "failures", "window_started_at", "locked_until")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -62,6 +62,8 @@ def register_failure(username: str, request: Any = None) -> None:
     _, _, lockout = _limits()
     now = timezone.now()
     with transaction.atomic():
+        # forget stale counters (guessed usernames must not pile up)
+        LoginThrottle.objects.filter(window_started_at__lt=now - 2 * lockout).exclude(locked_until__gt=now).delete()
         for key, limit in _keys(username, request):
             LoginThrottle.objects.get_or_create(key=key)
             row = LoginThrottle.objects.select_for_update().get(key=key)

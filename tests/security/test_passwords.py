@@ -76,3 +76,20 @@ def test_token_endpoint_locks_after_repeated_failures(api, directory, settings):
         "/api/auth/token/", {"username": "officer_pd", "password": "jianguan-demo"}, REMOTE_ADDR="10.0.0.9"
     )
     assert other.status_code == 200
+
+
+@pytest.mark.django_db
+def test_lock_lapses_after_the_lockout_period(directory, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from security import throttle
+
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for _ in range(2):
+        throttle.register_failure("officer_pd")
+    assert throttle.lockout_message("officer_pd")
+    LoginThrottle.objects.update(locked_until=timezone.now() - timedelta(seconds=1))
+    assert throttle.lockout_message("officer_pd") == ""
+    assert throttle.lockout_message("someone_else") == ""

@@ -1,0 +1,174 @@
+"""The machinery pages as the demo users use them: file, notify installation, apply for use registration,
+download and verify the certificate, notify dismantling; 4xx with Chinese messages on bad input; scoping."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from documents.verify import verify_pdf
+from domain.machinery.models import (
+    DISMANTLING_CHECKLIST,
+    Installation,
+    Machine,
+    MachineState,
+    PropertyFiling,
+    RegistrationState,
+    UseRegistration,
+)
+from domain.organisations.models import Organisation, User
+from tests.domain.machinery.flows import deliver, do, filed_machine, installed, instance_of, registered
+
+pytestmark = pytest.mark.django_db
+
+CREW_TEXT = "李安装,建筑起重机械安装拆卸工,HU32020190012,2030-12-31\n周信号,建筑起重信号司索工,HU32020190345,2030-12-31"
+OPERATORS_TEXT = "钱司机,建筑起重机械司机（塔式起重机）,HU32020180777,2030-12-31"
+
+
+def client_for(username: str) -> Client:
+    c = Client()
+    c.force_login(User.objects.get(username=username))
+    return c
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(f"{name}.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+
+
+def filing_post(**overrides):
+    data = {
+        "machine_type": "tower_crane", "model_name": "QTZ125(TC6513)", "manufacturer": "徐工建机",
+        "manufacturing_licence_no": "TS2432009-2028", "product_certificate_no": "XG-2023-0456",
+        "factory_serial_no": "TC6513-230456", "factory_date": "2023-05-10", "rated_capacity": "1250",
+        "safety_devices_ok": "on",
+        **{k: _pdf(k) for k in ("manufacturing_licence", "product_certificate", "inspection_certificate", "invoice")},
+    }
+    data.update(overrides)
+    return data
+
+
+def test_lessor_files_a_tower_crane(machinery):
+    response = client_for("ent_lessor").post("/machinery/file/", filing_post())
+    assert response.status_code == 302
+    filing = PropertyFiling.objects.get()
+    assert len(filing.documents) == 4 and instance_of(filing).status == "running"
+    assert response["Location"] == f"/machinery/{filing.machine_id}/"
+    page = client_for("ent_lessor").get(response["Location"])
+    assert "产权备案" in page.content.decode() and "未备案" in page.content.decode()
+
+
+def test_bad_filing_input_is_a_400_with_a_chinese_message_and_nothing_saved(machinery):
+    response = client_for("ent_lessor").post("/machinery/file/", filing_post(factory_date="明天", rated_capacity="-1"))
+    assert response.status_code == 400
+    assert "有效的日期" in response.content.decode() or "日期" in response.content.decode()
+    assert not Machine.objects.exists()
+    bad_file = filing_post(invoice=SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream"))
+    response = client_for("ent_lessor").post("/machinery/file/", bad_file)
+    assert response.status_code == 400 and "不支持该文件类型" in response.content.decode()
+    assert not Machine.objects.exists()
+
+
+def test_regulators_do_not_file(machinery):
+    assert client_for("officer_mh").get("/machinery/file/").status_code == 404
+
+
+def test_installation_notice_too_late_is_refused(machinery):
+    machine = filed_machine()
+    c = client_for("ent_lessor")
+    post = {
+        "site_name": "浦江镇商品房项目（二期）", "site_address": "三鲁公路1188号", "site_district": "310115",
+        "main_contractor": Organisation.objects.get(name="上海浦江建设集团有限公司").pk,
+        "supervising_engineer": User.objects.get(username="supervisor_eng").pk,
+        "installer_name": "上海东起机械租赁有限公司", "installer_qualification_no": "D231012345",
+        "installer_safety_licence_no": "(沪)JZ安许证字[2020]010203", "crew": CREW_TEXT,
+        "plan_summary": "标准安装方案", "planned_start": timezone.localdate().isoformat(),
+        "planned_end": (timezone.localdate() + timedelta(days=3)).isoformat(),
+    }
+    response = c.post(f"/machinery/{machine.pk}/install/", post)
+    assert response.status_code == 400 and "2个工作日" in response.content.decode()
+    assert not Installation.objects.exists()
+    post["planned_start"] = (timezone.localdate() + timedelta(days=10)).isoformat()
+    post["planned_end"] = (timezone.localdate() + timedelta(days=12)).isoformat()
+    assert c.post(f"/machinery/{machine.pk}/install/", post).status_code == 302
+    assert Installation.objects.get().crew[0]["trade"] == "installer"
+
+
+def test_contractor_applies_and_downloads_a_verifiable_certificate_then_dismantles(machinery, platform):
+    machine = filed_machine()
+    installation = installed(machine)
+    c = client_for("ent_contractor")
+    today = timezone.localdate()
+    detail = c.get(f"/machinery/{machine.pk}/").content.decode()
+    assert f"/machinery/installations/{installation.pk}/register/" in detail
+    response = c.post(f"/machinery/installations/{installation.pk}/register/", {
+        "inspection_body": "上海市建设机械检测中心", "inspection_report_no": "SJJ-2026-T-0999",
+        "inspected_on": (today - timedelta(days=3)).isoformat(),
+        "inspection_valid_until": (today + timedelta(days=360)).isoformat(),
+        "accepted_on": (today - timedelta(days=2)).isoformat(), "operators": OPERATORS_TEXT,
+        "inspection_report": _pdf("report"),
+    })
+    assert response.status_code == 302
+    registration = UseRegistration.objects.get()
+    inst = do(instance_of(registration), "engineer_review", "supervisor_eng",
+              {"engineer_decision": "approve", "engineer_opinion": "同意"})
+    inst = do(inst, "officer_review", "officer_pd", {"officer_decision": "approve", "officer_opinion": "同意"})
+    deliver()
+    do(inst, "approve", "approver_pd", {"approver_decision": "approve", "approver_opinion": "准予登记"})
+    registration = UseRegistration.objects.get()
+    assert registration.state == RegistrationState.APPROVED
+    pdf = c.get(f"/machinery/registrations/{registration.pk}/certificate.pdf")
+    assert pdf.status_code == 200 and verify_pdf(pdf.content).status == "valid"
+    assert client_for("ent_employer").get(f"/machinery/registrations/{registration.pk}/certificate.pdf").status_code == 404
+    in_use = client_for("officer_pd").get("/machinery/in-use/").content.decode()
+    assert registration.registration_number in in_use
+    post = {"dismantler_name": "上海东起机械租赁有限公司", "dismantler_qualification_no": "D231012345",
+            "dismantler_safety_licence_no": "(沪)JZ安许证字[2020]010203", "crew": CREW_TEXT,
+            "planned_date": (today + timedelta(days=5)).isoformat()}
+    post.update({f"check_{k}": "on" for k in DISMANTLING_CHECKLIST if k != "certificate_returned"})
+    response = c.post(f"/machinery/{machine.pk}/dismantle/", post)
+    assert response.status_code == 400 and "使用登记证明已交回" in response.content.decode()
+    post["check_certificate_returned"] = "on"
+    assert c.post(f"/machinery/{machine.pk}/dismantle/", post).status_code == 302
+    assert Machine.objects.get(pk=machine.pk).state == MachineState.DISMANTLED
+    assert UseRegistration.objects.get().state == RegistrationState.CLOSED
+
+
+def test_another_enterprise_cannot_see_the_machine_and_export_is_scoped(machinery, platform):
+    machine = filed_machine()
+    filed_machine(factory_serial_no="TC6010-55555")
+    assert client_for("ent_employer").get(f"/machinery/{machine.pk}/").status_code == 404
+    assert client_for("ent_employer").get(f"/machinery/{machine.pk}/install/").status_code == 404
+    response = client_for("ent_lessor").get("/machinery/?export=xlsx")
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "备案编号" and len(rows) == 3
+    empty = client_for("ent_employer").get("/machinery/?export=xlsx")
+    assert len(list(load_workbook(io.BytesIO(empty.content)).active.iter_rows(values_only=True))) == 1
+
+
+def test_api_lists_only_visible_machines(machinery, api):
+    machine = filed_machine()
+    assert [m["id"] for m in api("ent_lessor").get("/api/machinery/machines/").json()["results"]] == [machine.pk]
+    assert api("ent_employer").get("/api/machinery/machines/").json()["results"] == []
+    assert api("ent_employer").get(f"/api/machinery/machines/{machine.pk}/").status_code == 404
+    detail = api("officer_mh").get(f"/api/machinery/machines/{machine.pk}/").json()
+    assert detail["filing_number"] == machine.filing_number and detail["registrations"] == []
+
+
+def test_scrapping_an_installed_machine_is_a_409(machinery):
+    machine = filed_machine()
+    installed(machine)
+    response = client_for("ent_lessor").post(f"/machinery/{machine.pk}/scrap/", {"reason": "锈蚀"})
+    assert response.status_code == 409 and "不能报废" in response.content.decode()
+
+
+def test_registered_machine_shows_on_pages(machinery, platform):
+    registration = registered(installed(filed_machine()))
+    page = client_for("ent_lessor").get("/machinery/?site=浦江镇").content.decode()
+    assert registration.machine.filing_number in page

@@ -102,3 +102,12 @@ def test_integrity_page_for_administrators_only(client, directory):
     client.login(username="admin", password="jianguan-demo")
     html = client.get("/documents/integrity/").content.decode()
     assert "审计链完整" in html and "全部角色分配校验通过" in html
+
+
+@pytest.mark.django_db
+def test_home_shows_the_documents_card_and_admins_the_integrity_card(client, directory):
+    client.login(username="officer_pd", password="jianguan-demo")
+    html = client.get("/").content.decode()
+    assert "文书与电子印章" in html and "/documents/integrity/" not in html
+    client.login(username="admin", password="jianguan-demo")
+    assert "/documents/integrity/" in client.get("/").content.decode()

@@ -115,11 +115,11 @@ def roll_to_working_day(day: dt.date) -> dt.date:
     except ImportError:
         import chinese_calendar
 
-        def is_working_day(d: dt.date) -> bool:
+        def is_working_day(day: dt.date) -> bool:
             try:
-                return bool(chinese_calendar.is_workday(d))
+                return bool(chinese_calendar.is_workday(day))
             except NotImplementedError:  # beyond the library's years: weekends only
-                return d.weekday() < 5
+                return day.weekday() < 5
 
     while not is_working_day(day):
         day += dt.timedelta(days=1)

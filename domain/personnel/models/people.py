@@ -14,7 +14,7 @@ class Person(models.Model):
     blind index so it can be looked up exactly."""
 
     name = models.CharField("姓名", max_length=50)
-    id_number = EncryptedCharField("身份证号码", max_length=18)
+    id_number = EncryptedCharField("身份证号码", max_length=18, unique=True)
     phone = EncryptedCharField("手机号码", max_length=20, blank=True)
     photo = models.FileField("照片", upload_to="personnel/photos/", blank=True)
     user = models.OneToOneField(

@@ -42,7 +42,22 @@ __all__ = [
     "record_on_site",
     "restore_due",
     "review_rectification",
+    "run_sweeps",
     "scale_for",
     "submit_defence",
     "submit_rectification",
 ]
+
+
+def run_sweeps(*, on: object = None) -> dict[str, list[int]]:
+    """The daily date-driven steps (期限扫描): public notices deemed served, overdue rectifications, lapsed defence
+    periods (cases without a procedure; a procedure's own timers handle the rest) and ended suspensions."""
+    import datetime as dt
+
+    day = on if isinstance(on, dt.date) else None
+    return {
+        "deemed_served": deem_served_due(on=day),
+        "overdue": expire_overdue(on=day),
+        "defence_closed": close_defence_periods(on=day),
+        "restored": restore_due(on=day),
+    }

@@ -208,3 +208,14 @@ def test_an_enterprise_sees_only_its_own_notices(flagged, directory, user):
     }
     assert selectors.cases_visible_to(user("ent_employer")).count() == 0
     assert selectors.notices_visible_to(user("leader")).count() == 2
+
+
+def test_the_sweep_command_serves_public_notices(flagged, user):
+    from django.core.management import call_command
+
+    _, case, _ = flagged
+    services.publish_public_notice(
+        notice=case.notices.get(), acting_user=user("officer_pd"), reason="企业下落不明，无法直接送达", on=ON
+    )
+    call_command("enterprises_sweep", "--on", "2026-04-01")
+    assert _refresh(case).state == CaseState.AWAITING_RECTIFICATION

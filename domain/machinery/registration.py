@@ -67,6 +67,7 @@ def apply_use_registration(
     """The user (the main contractor) applies within 30 days of acceptance with the inspection report, the
     acceptance record and the special-operator list; starts ``machinery_use_registration``."""
     today = today or timezone.localdate()
+    installation = Installation.objects.select_related("machine", "supervising_engineer").get(pk=installation.pk)
     org = getattr(acting_user, "organisation", None)
     if org is None or org.pk != installation.main_contractor_id:
         raise PermissionDeniedError("使用登记应由该工程的施工总承包单位（使用单位）申请。")
@@ -334,6 +335,7 @@ def notify_dismantling(
     """Dismantling notice: a qualified firm and certified crew, every checklist requirement confirmed; filed by
     process ``machinery_dismantling``, which closes the use registration."""
     today = today or timezone.localdate()
+    machine = Machine.objects.get(pk=machine.pk)
     org = getattr(acting_user, "organisation", None)
     installation = machine.current_installation()
     if installation is None or machine.state not in (MachineState.INSTALLED, MachineState.REGISTERED_IN_USE):

@@ -225,6 +225,7 @@ def notify_installation(
     and then the supervising engineer (process ``machinery_installation``)."""
     org = _enterprise_of(acting_user)
     today = today or timezone.localdate()
+    machine = Machine.objects.get(pk=machine.pk)
     if machine.owner_id != org.pk:
         raise PermissionDeniedError("只能为本单位的设备办理安装告知。")
     if machine.state not in (MachineState.FILED, MachineState.DISMANTLED) or not machine.filing_number:

@@ -1,0 +1,95 @@
+"""Working-day arithmetic (工作日) across National Day and Spring Festival, with adjusted Saturdays/Sundays."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from decisions import calendar
+from decisions.models import WorkingDayOverride
+
+D = dt.date
+
+
+def test_statutory_data_covers_2004_through_its_last_year():
+    assert calendar.FIRST_YEAR == 2004
+    assert calendar.LAST_YEAR >= 2026
+    assert calendar.is_covered(2025) and not calendar.is_covered(calendar.LAST_YEAR + 1)
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (D(2025, 10, 1), False),  # National Day holiday (Wed)
+        (D(2025, 10, 8), False),  # last day of the 2025 National Day / Mid-Autumn holiday (Wed)
+        (D(2025, 9, 28), True),  # adjusted working Sunday (调休上班)
+        (D(2025, 10, 11), True),  # adjusted working Saturday
+        (D(2025, 1, 28), False),  # Spring Festival eve holiday (Tue)
+        (D(2025, 1, 26), True),  # adjusted working Sunday before Spring Festival
+        (D(2025, 2, 8), True),  # adjusted working Saturday after Spring Festival
+        (D(2025, 2, 9), False),  # ordinary Sunday
+        (D(2025, 2, 5), True),  # first ordinary working day after Spring Festival
+    ],
+)
+def test_is_working_day_follows_the_state_council_schedule(db, day, working):
+    assert calendar.is_working_day(day) is working
+
+
+def test_start_day_is_not_counted_and_the_holiday_is_skipped(db):
+    # Notice served on Tue 30 Sep 2025: day 1 is the first working day after the Oct 1-8 holiday.
+    assert calendar.add_working_days(D(2025, 9, 30), 1) == D(2025, 10, 9)
+    assert calendar.add_working_days(D(2025, 10, 9), 2) == D(2025, 10, 11)  # Sat 11 Oct is a working day
+    assert calendar.add_working_days(D(2025, 9, 26), 1) == D(2025, 9, 28)  # Sun 28 Sep is a working day
+
+
+def test_spring_festival_five_working_days(db):
+    # Mon 27 Jan 2025 → the holiday runs 28 Jan - 4 Feb; then 5,6,7 Feb and the adjusted Saturday 8 Feb.
+    assert calendar.add_working_days(D(2025, 1, 27), 4) == D(2025, 2, 8)
+    assert calendar.add_working_days(D(2025, 1, 27), 5) == D(2025, 2, 10)
+    assert calendar.working_days_between(D(2025, 1, 27), D(2025, 2, 10)) == 5
+
+
+def test_working_days_between_is_the_inverse_of_add(db):
+    start = D(2025, 9, 19)  # a Friday (a working day)
+    for n in range(0, 25):
+        end = calendar.add_working_days(start, n)
+        assert calendar.working_days_between(start, end) == n
+    assert calendar.working_days_between(D(2025, 10, 9), D(2025, 9, 30)) == -1
+
+
+def test_period_ending_on_a_holiday_moves_to_the_next_working_day(db):
+    assert calendar.next_working_day(D(2025, 10, 3)) == D(2025, 10, 9)
+    assert calendar.next_working_day(D(2025, 10, 9)) == D(2025, 10, 9)
+    assert calendar.add_working_days(D(2025, 10, 3), 0) == D(2025, 10, 9)
+
+
+def test_negative_counts_go_backwards(db):
+    assert calendar.add_working_days(D(2025, 10, 9), -1) == D(2025, 9, 30)
+
+
+def test_override_extends_the_calendar_for_a_year_the_package_does_not_know(db):
+    year = calendar.LAST_YEAR + 1
+    holiday = D(year, 10, 1)
+    while holiday.weekday() >= 5:
+        holiday += dt.timedelta(days=1)
+    assert calendar.is_working_day(holiday)  # unknown year: Monday to Friday count
+    WorkingDayOverride.objects.create(day=holiday, is_working_day=False, name="国庆节")
+    saturday = holiday + dt.timedelta(days=(5 - holiday.weekday()) % 7)
+    WorkingDayOverride.objects.create(day=saturday, is_working_day=True, name="国庆节调休上班")
+    assert not calendar.is_working_day(holiday)
+    assert calendar.is_working_day(saturday)
+    before = holiday - dt.timedelta(days=1)
+    while not calendar.is_working_day(before):
+        before -= dt.timedelta(days=1)
+    assert calendar.add_working_days(before, 1) != holiday
+
+
+def test_override_wins_over_the_statutory_calendar(db):
+    WorkingDayOverride.objects.create(day=D(2025, 10, 8), is_working_day=True, name="示例：改为上班")
+    assert calendar.is_working_day(D(2025, 10, 8))
+    assert calendar.add_working_days(D(2025, 9, 30), 1) == D(2025, 10, 8)
+
+
+def test_without_database_access_the_statutory_calendar_still_answers():
+    assert calendar.add_working_days(D(2025, 9, 30), 1) == D(2025, 10, 9)

@@ -55,6 +55,8 @@ def start(
             serializer_version="",
         )
         if subject is not None:
+            if subject.pk is None:
+                raise ValueError("start(subject=...) needs a saved object")
             instance.subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=False)
             instance.subject_id = str(subject.pk)
         instance.save()

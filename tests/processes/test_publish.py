@@ -127,6 +127,7 @@ def test_publish_command_fails_loudly_with_the_problems(db, model):
 
 
 def test_shipped_models_publish_cleanly(db):
+    pytest.importorskip("decisions.api", reason="shipped models name DMN decisions (contracts §3)")
     results = definitions.publish_all()
     assert results and all(created for _d, created in results)
     assert all(not created for _d, created in definitions.publish_all())

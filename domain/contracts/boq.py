@@ -141,13 +141,15 @@ def compare(bid_lines: list[Any], settled_lines: list[Any]) -> dict[str, Any]:
         counts["price_changed"] += price_changed
         counts["quantity_changed"] += quantity_changed
         b_amount, s_amount = (b.amount if b else zero), (s.amount if s else zero)
+        bq = round_quantity(b.quantity, b.unit) if b else None
+        sq = round_quantity(s.quantity, s.unit) if s else None
         rows.append({
             "code": code, "part": ref.part, "name": ref.name, "unit": ref.unit, "status": status,
-            "bid_quantity": str(b.quantity) if b else "", "bid_unit_price": str(b.unit_price) if b else "",
+            "bid_quantity": str(bq) if b else "", "bid_unit_price": str(b.unit_price) if b else "",
             "bid_amount": str(b_amount),
-            "quantity": str(s.quantity) if s else "", "unit_price": str(s.unit_price) if s else "",
+            "quantity": str(sq) if s else "", "unit_price": str(s.unit_price) if s else "",
             "amount": str(s_amount),
-            "quantity_difference": str(s.quantity - b.quantity) if b and s else "",
+            "quantity_difference": str(sq - bq) if sq is not None and bq is not None else "",
             "amount_difference": str(s_amount - b_amount),
             "price_changed": price_changed, "quantity_changed": quantity_changed,
         })

@@ -61,6 +61,8 @@ def read_json(data: bytes) -> tuple[str, list[dict[str, Any]]]:
 def read_xml(data: bytes) -> tuple[str, list[dict[str, Any]]]:
     from lxml import etree
 
+    if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data.upper():
+        raise ValidationError("清单 XML 不得包含 DOCTYPE 或实体声明。")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser=parser)

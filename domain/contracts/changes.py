@@ -99,7 +99,8 @@ def change_file(*, contract: Contract, kind: str, changed_on: dt.date, data: dic
                                 business_key=f"{contract.number}-C{change.pk}",
                                 variables={"change_id": change.pk, "contract_number": contract.number,
                                            "kind_label": change.get_kind_display()})
-        ContractChange.objects.filter(pk=change.pk).update(process_instance_id=instance.pk)
+        change.process_instance_id = instance.pk
+        change.save(update_fields=["process_instance_id"])
     return change
 
 

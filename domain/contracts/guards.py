@@ -30,8 +30,9 @@ def award_mismatches(data: dict[str, Any], award: TenderAward) -> dict[str, list
     errors: dict[str, list[str]] = {}
     for field, label in MATCHED_FIELDS:
         ours, theirs = data.get(field), getattr(award, field)
-        if field == "price" and ours is not None:
-            ours = Decimal(str(ours))
+        if field == "price":
+            ours = Decimal(str(ours)) if ours is not None else None
+            theirs = Decimal(str(theirs))
         if _norm(ours) != _norm(theirs):
             errors[field] = [f"{label}与中标结果不一致（中标：{theirs}；合同：{ours}）。招标工程的合同实质性内容须与中标结果一致。"]
     return errors

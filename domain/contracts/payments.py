@@ -89,7 +89,8 @@ def _start_process(payment: PaymentApplication, acting_user: Any) -> None:
         variables={"payment_id": payment.pk, "contract_number": payment.contract.number,
                    "period_no": payment.period_no, "net_payable": str(payment.net_payable),
                    "verify_due_on": payment.verify_due_on.isoformat()})
-    PaymentApplication.objects.filter(pk=payment.pk).update(process_instance_id=instance.pk)
+    payment.process_instance_id = instance.pk
+    payment.save(update_fields=["process_instance_id"])
 
 
 def _lock(payment: PaymentApplication) -> PaymentApplication:

@@ -97,6 +97,11 @@ def contract_draft(*, project: Project, contractor: Organisation, data: dict[str
     fields = _clean_fields(data)
     fields.setdefault("contract_type", ContractType.CONSTRUCTION)
     _check_award(fields, award, contractor, project)
+    from domain.enterprises.selectors import may_file_contracts
+
+    allowed, reason = may_file_contracts(contractor)
+    if not allowed:
+        raise ProcedureError(f"承包人{contractor.name}目前不能签订新合同：{reason}")
     with transaction.atomic():
         contract = Contract.objects.create(
             number=f"TMP-{timezone.now().timestamp()}", project=project, employer=project.employer,

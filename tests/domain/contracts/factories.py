@@ -56,3 +56,19 @@ def draft(*, project: Project | None = None, award: TenderAward | None = None, *
     employer = User.objects.get(username="ent_employer")
     return services.contract_draft(project=project, contractor=contractor_org(), data=contract_data(**extra),
                                    acting_user=employer, award=award)
+
+
+def announced(*, project: Project | None = None, **extra: Any) -> Contract:
+    """A small private contract taken to announcement through the services (no public notice applies)."""
+    employer = User.objects.get(username="ent_employer")
+    contractor = User.objects.get(username="ent_contractor")
+    contract = draft(project=project or globals()["project"](funding_type="private"),
+                     **{"price": "900000.00", **extra})
+    services.contract_generate(contract=contract, acting_user=employer)
+    services.contract_confirm(contract=contract, acting_user=employer)
+    services.contract_confirm(contract=contract, acting_user=contractor)
+    services.contract_decide_notice(contract=contract)
+    services.contract_skip_notice(contract=contract)
+    services.contract_seal(contract=contract, acting_user=employer)
+    services.contract_seal(contract=contract, acting_user=contractor)
+    return services.contract_file_and_announce(contract=contract, acting_user=employer)

@@ -195,7 +195,7 @@ def open_case(
 
 def _lock(case: CheckCase) -> CheckCase:
     return (
-        CheckCase.objects.select_for_update()
+        CheckCase.objects.select_for_update(of=("self",))
         .select_related("enterprise", "qualification", "licence")
         .get(pk=case.pk)
     )

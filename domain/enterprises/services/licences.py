@@ -115,7 +115,7 @@ def decide_suspension(
         msg = f"按暂扣标准，暂扣天数应在 {scale.days_min}-{scale.days_max} 日之间（{scale.basis}）。"
         raise ProcedureError(msg, errors={"days": [msg]})
     with transaction.atomic():
-        licence = SafetyLicence.objects.select_for_update().select_related("enterprise").get(pk=licence.pk)
+        licence = SafetyLicence.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=licence.pk)
         if licence.state == LicenceState.REVOKED:
             raise ProcedureError("该许可证已吊销。")
         remaining = (licence.suspended_until - on).days if licence.suspended_until else 0
@@ -174,7 +174,7 @@ def restore_due(*, on: dt.date | None = None) -> list[int]:
         "pk", flat=True
     ):
         with transaction.atomic():
-            licence = SafetyLicence.objects.select_for_update().get(pk=pk)
+            licence = SafetyLicence.objects.select_for_update(of=("self",)).get(pk=pk)
             licence.restore()
             licence.save(update_fields=["state", "suspended_until"])
             licence.suspensions.filter(outcome="suspend", restored_at__isnull=True).update(
@@ -196,7 +196,7 @@ def extend_licence(*, licence: SafetyLicence, acting_user: Any) -> SafetyLicence
     if not verdict["without_reexamination"]:
         raise ProcedureError(f"{verdict['reason']}，请按新申请办理。")
     with transaction.atomic():
-        licence = SafetyLicence.objects.select_for_update().get(pk=licence.pk)
+        licence = SafetyLicence.objects.select_for_update(of=("self",)).get(pk=licence.pk)
         licence.extend(valid_to=add_months(licence.valid_to, 12 * EXTENSION_YEARS))
         licence.save(update_fields=["state", "valid_to"])
         audit.record(

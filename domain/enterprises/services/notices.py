@@ -84,7 +84,7 @@ def issue_notice(
 
 
 def _lock(notice: Notice) -> Notice:
-    return Notice.objects.select_for_update().select_related("enterprise").get(pk=notice.pk)
+    return Notice.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=notice.pk)
 
 
 def receive_online(*, notice: Notice, acting_user: Any, on: dt.date | None = None) -> Notice:
@@ -200,11 +200,11 @@ def _served(notice: Notice, acting_user: Any) -> None:
     if notice.check_case_id:
         from .checks import notice_served
 
-        notice_served(CheckCase.objects.select_for_update().get(pk=notice.check_case_id))
+        notice_served(CheckCase.objects.select_for_update(of=("self",)).get(pk=notice.check_case_id))
     elif notice.revocation_case_id:
         from .revocation import notice_served as revocation_notice_served
 
         revocation_notice_served(
-            RevocationCase.objects.select_for_update().get(pk=notice.revocation_case_id), notice=notice
+            RevocationCase.objects.select_for_update(of=("self",)).get(pk=notice.revocation_case_id), notice=notice
         )
     workflow.notice_served(notice)

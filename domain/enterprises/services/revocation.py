@@ -164,7 +164,7 @@ def _opener(acting_user: Any, check_case: CheckCase | None) -> Any:
 
 def _lock(case: RevocationCase) -> RevocationCase:
     return (
-        RevocationCase.objects.select_for_update()
+        RevocationCase.objects.select_for_update(of=("self",))
         .select_related("enterprise", "qualification", "licence")
         .get(pk=case.pk)
     )

@@ -109,18 +109,30 @@ def build_specs(parser: EngineParser, key: str, file_name: str, problems: list[P
         return None, {}
 
 
+def decision_roots() -> list[Path]:
+    """Where the decisions layer reads DMN tables from (its registry's roots; default ``decisions/tables``)."""
+    try:
+        from decisions.registry import default_registry
+
+        return [Path(root) for root in default_registry().roots]
+    except ImportError:
+        return [Path(settings.BASE_DIR) / "decisions" / "tables"]
+
+
 def decision_files(decision_ids: set[str]) -> dict[str, str]:
-    """The DMN files (path relative to the project) that define the given decision ids."""
-    root = Path(settings.BASE_DIR) / "decisions" / "tables"
+    """The DMN files (path relative to their tables folder's parent) that define the given decision ids."""
     found: dict[str, str] = {}
-    for path in sorted(root.rglob("*.dmn")):
-        text = path.read_text(encoding="utf-8")
-        try:
-            ids = set(etree.fromstring(text.encode("utf-8")).xpath("//*[local-name()='decision']/@id"))
-        except etree.XMLSyntaxError:
-            continue
-        if ids & decision_ids:
-            found[str(path.relative_to(settings.BASE_DIR))] = text
+    if not decision_ids:
+        return found
+    for root in decision_roots():
+        for path in sorted(root.rglob("*.dmn")):
+            text = path.read_text(encoding="utf-8")
+            try:
+                ids = set(etree.fromstring(text.encode("utf-8")).xpath("//*[local-name()='decision']/@id"))
+            except etree.XMLSyntaxError:
+                continue
+            if ids & decision_ids:
+                found[str(path.relative_to(root.parent))] = text
     return found
 
 

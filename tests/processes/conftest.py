@@ -52,3 +52,17 @@ def ready_tasks(instance: ProcessInstance) -> dict[str, str]:
         for t in all_tasks(workflow)
         if t.state == TaskState.READY and t.task_spec.manual
     }
+
+
+@pytest.fixture
+def decision_tables():
+    """Adds ``fixtures/decisions/`` (the engine's test DMN tables) to the decisions registry for one test."""
+    from decisions.registry import default_registry
+
+    registry = default_registry()
+    root = FIXTURES / "decisions"
+    registry.roots = [*registry.roots, root]
+    registry.refresh(force=True)
+    yield registry
+    registry.roots = [r for r in registry.roots if r != root]
+    registry.refresh(force=True)

@@ -103,3 +103,18 @@ def test_cycle_timer_fires_each_occurrence_once(publish, user):
     assert ProcessHistory.objects.filter(instance=instance, element_id="remind").count() == 2
     assert list(ready_tasks(instance)) == ["work"]
     assert not ProcessTimer.objects.filter(instance=instance, status=TimerStatus.PENDING).exists()
+
+
+def test_working_day_deadline_skips_the_weekend(publish, user):
+    import datetime as dt
+
+    from decisions.calendar import add_working_days
+
+    publish("statutory")
+    instance = engine.start("test_statutory", variables={"filed_on": "2030-01-04"}, acting_user=user("officer_pd"))
+    instance = round_trip(instance)
+    expected = add_working_days(dt.date(2030, 1, 4), 2)  # a Friday
+    assert expected == dt.date(2030, 1, 8)  # Saturday and Sunday are not working days
+    assert instance.variables["deadline"] == expected.isoformat() and instance.variables["days_left"] == 2
+    [timer] = ProcessTimer.objects.filter(instance=instance)
+    assert timezone.localtime(timer.due_at).date() == expected and timezone.localtime(timer.due_at).hour == 0

@@ -33,7 +33,7 @@ OPERATORS = [
     {"name": "钱司机", "trade": "tower_driver", "certificate_no": "HU32020180777", "valid_until": "2030-12-31"},
     {"name": "周信号", "trade": "signaller", "certificate_no": "HU32020190345", "valid_until": "2030-12-31"},
 ]
-MACHINES = {
+MACHINES: dict[str, dict[str, Any]] = {
     "TC6010-22118": {"machine_type": "tower_crane", "model_name": "QTZ80(TC6010)", "manufacturer": "中联重科股份有限公司",
                      "manufacturing_licence_no": "TS2443001-2027", "product_certificate_no": "HG2022-06-118",
                      "rated_capacity": "800", "years": 3},

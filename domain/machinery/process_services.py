@@ -26,12 +26,12 @@ def _opinion(ctx: ServiceContext) -> str:
 # ---------------------------------------------------------------- property filing (M28)
 
 
-@service("machinery.screen_filing")
-def screen_filing(ctx: ServiceContext) -> dict[str, Any]:
-    """不予备案情形 from the DMN table ``machinery_filing_disqualifiers``."""
+@service("machinery.filing_facts")
+def filing_facts(ctx: ServiceContext) -> dict[str, Any]:
+    """The facts the business-rule task ``machinery_filing_disqualifiers`` reads."""
     filing = _get(PropertyFiling, ctx, "filing_id")
     machine = filing.machine
-    hits = rules.filing_disqualifiers(
+    return rules.filing_facts(
         model_name=machine.model_name,
         machine_type=machine.machine_type,
         rated_capacity=machine.rated_capacity,
@@ -40,18 +40,14 @@ def screen_filing(ctx: ServiceContext) -> dict[str, Any]:
         documents=filing.documents,
         today=timezone.localdate(),
     )
-    found = [{"code": str(h.get("code")), "reason": str(h.get("reason")), "rule_id": h.get("rule_id", "")}
-             for h in hits]
-    PropertyFiling.objects.filter(pk=filing.pk).update(disqualifiers=found)
-    return {"disqualified": bool(found), "disqualifiers": found}
 
 
 @service("machinery.refuse_filing")
 def refuse_filing(ctx: ServiceContext) -> dict[str, Any]:
     filing = _get(PropertyFiling, ctx, "filing_id")
-    found = ctx.variables.get("disqualifiers") or []
+    found = [{"code": str(d.get("code")), "reason": str(d.get("reason"))} for d in ctx.variables.get("disqualifiers") or []]
     opinion = _opinion(ctx) or "；".join(d["reason"] for d in found)
-    services.refuse_filing(filing=filing, acting_user=ctx.acting_user, opinion=opinion)
+    services.refuse_filing(filing=filing, acting_user=ctx.acting_user, opinion=opinion, disqualifiers=found)
     return {"filing_state": "refused"}
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from domain.machinery.models import FilingState, Machine, MachineState, PropertyFiling
+from processes import engine
 from processes.models import InstanceStatus
 from security.models import AuditEvent
 
@@ -75,6 +76,8 @@ def test_each_disqualifier_refuses_without_officer_review(machinery, overrides, 
     assert filing.state == FilingState.REFUSED
     assert [d["code"] for d in filing.disqualifiers] == [code]
     assert filing.opinion == filing.disqualifiers[0]["reason"]
+    screened = engine.instance_history(instance).get(element_id="screen")  # the DMN result is on the record
+    assert [m["rule_id"] for m in screened.details["matched"]][0].startswith("rule_")
 
 
 @pytest.mark.parametrize(
@@ -112,3 +115,21 @@ def test_a_refused_machine_may_apply_again(machinery):
     again = services.submit_filing(acting_user=u("ent_lessor"), data=tower_crane(), documents=documents(), machine=machine)
     assert again.machine_id == machine.pk and PropertyFiling.objects.filter(machine=machine).count() == 2
     assert instance_of(again).status == InstanceStatus.RUNNING
+
+
+def test_rows_report_their_rule_and_boundaries_are_exclusive():
+    from datetime import date
+
+    from domain.machinery.rules import filing_disqualifiers
+
+    base = {"model_name": "QTZ80", "machine_type": "tower_crane", "safety_devices_ok": True, "today": date(2026, 11, 30),
+            "documents": dict.fromkeys(("manufacturing_licence", "product_certificate", "inspection_certificate",
+                                        "invoice"), 1)}
+    at_limit = filing_disqualifiers(**base, rated_capacity=630, factory_date=date(2011, 11, 30))  # 15.0 years
+    assert at_limit == []
+    over = filing_disqualifiers(**base, rated_capacity=630, factory_date=date(2011, 11, 1))
+    assert [d["rule_id"] for d in over] == ["rule_tower_medium_age"]
+    everything = filing_disqualifiers(**{**base, "model_name": "qt16", "safety_devices_ok": False, "documents": {}},
+                                      rated_capacity=400, factory_date=date(2010, 1, 1))
+    assert [d["code"] for d in everything] == [
+        "eliminated_type", "beyond_service_life", "missing_safety_devices", "incomplete_file"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from domain.errors import PermissionDeniedError, ProcedureError, TransitionNotAllowed
 from domain.organisations.models import Organisation, OrganisationKind, User
-from integrations import outbox
+from integrations import events, outbox
 from security import audit
 
 from . import checks
@@ -311,11 +311,19 @@ def remind_inspection(*, registration: UseRegistration) -> bool:
     registration = UseRegistration.objects.get(pk=registration.pk)
     if registration.state != RegistrationState.APPROVED:
         return False
-    audit.record(
-        action="machinery.inspection_due",
-        subject=registration,
-        summary=f"检验将于 {registration.inspection_valid_until} 到期，请使用单位及时组织定期检验",
-    )
+    with transaction.atomic():
+        audit.record(
+            action="machinery.inspection_due",
+            subject=registration,
+            summary=f"检验将于 {registration.inspection_valid_until} 到期，请使用单位及时组织定期检验",
+        )
+        events.publish(
+            "machinery.inspection_due",
+            {"registration_id": registration.pk, "registration_number": registration.registration_number,
+             "applicant_id": registration.applicant_id, "valid_until": registration.inspection_valid_until},
+            subject=registration,
+            key=f"machinery.inspection_due:{registration.pk}:{registration.inspection_valid_until}",
+        )
     return True
 
 

@@ -207,6 +207,14 @@ def test_inspection_reminder_fires_before_expiry(machinery, platform):
     from security.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="machinery.inspection_due").count() == 1
+    event = OutboxMessage.objects.get(idempotency_key__startswith="event:machinery.inspection_due:")
+    assert event.payload["data"]["registration_number"] == registration.registration_number
+
+
+def test_states_cannot_be_assigned_by_hand(machinery):
+    machine = filed_machine()
+    with pytest.raises(AttributeError):
+        machine.state = MachineState.REGISTERED_IN_USE
 
 
 # ---------------------------------------------------------------- dismantling

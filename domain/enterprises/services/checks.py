@@ -280,13 +280,25 @@ def submit_rectification(
 
 
 def _e_signature(user: Any, digest: str) -> str:
-    """The enterprise user's e-signature over the content digest (SM3-HMAC with the platform signing key)."""
-    try:
-        from security.crypto import hmac_sm3
+    """The enterprise's e-signature (电子签名) over the content digest: SM2 with the enterprise's signing key from
+    the key store, recorded as ``sm2:<key id>:<signer id>:<signature hex>``."""
+    from security.keystore import keystore
 
-        return f"hmac-sm3:{hmac_sm3('esign', f'{user.pk}:{digest}')}"
-    except Exception:  # noqa: BLE001 - key store not configured: record who signed what
-        return f"user:{user.pk}:{digest}"
+    key_id, _public = keystore().current_sm2(f"esign-org-{user.organisation_id}")
+    signature = keystore().sm2_sign(key_id, f"{user.pk}:{digest}".encode())
+    return f"sm2:{key_id}:{user.pk}:{signature.hex()}"
+
+
+def verify_signature(submission: RectificationSubmission) -> bool:
+    """Whether the submission's SM2 e-signature matches its content digest."""
+    from security import crypto
+    from security.keystore import keystore
+
+    scheme, key_id, signer, signature = (submission.signature.split(":") + ["", "", "", ""])[:4]
+    if scheme != "sm2":
+        return False
+    data = f"{signer}:{submission.content_digest}".encode()
+    return bool(crypto.sm2_verify(keystore().sm2_public(key_id), data, bytes.fromhex(signature)))
 
 
 def accept_rectification(*, case: CheckCase, acting_user: Any, result: str, opinion: str = "") -> CheckCase:

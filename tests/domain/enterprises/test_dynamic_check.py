@@ -57,8 +57,15 @@ def test_batch_scope_is_chosen_by_the_dmn_and_flags_the_qualification(flagged, d
 
 
 def test_pass_first_time_clears_the_flag(flagged, user, directory):
+    from domain.enterprises.services.checks import verify_signature
+
     _, case, qual = flagged
-    _deliver_and_submit(case, user)
+    submission = _deliver_and_submit(case, user)
+    assert verify_signature(submission)
+    tampered = type(submission).objects.get(pk=submission.pk)
+    tampered.content_digest = "0" * 64
+    assert not verify_signature(tampered)
+    assert submission.document_id is not None  # the rectification application PDF
     assert _refresh(qual).state == QualificationState.RECTIFYING
     services.accept_rectification(case=case, acting_user=user("officer_pd"), result="pass")
     services.review_rectification(case=case, acting_user=user("reviewer_pd"), passed=True)

@@ -19,7 +19,7 @@ from typing import Any
 from domain.organisations.roles import ENTERPRISE_ROLES, Role
 
 from .contract import InstanceRef, ReadyTask
-from .models import CITY
+from .models import CITY, ORG
 
 log = logging.getLogger("jianguan.tasks")
 
@@ -49,9 +49,9 @@ def _district_keys(instance: InstanceRef, task: ReadyTask) -> list[str]:
 
 def _initiator_specs(instance: InstanceRef, group: str = "") -> list[CandidateSpec]:
     if instance.initiator_org_id:
-        return [CandidateSpec(group=group, organisation_id=instance.initiator_org_id)]
+        return [CandidateSpec(group=group, district_code=ORG, organisation_id=instance.initiator_org_id)]
     if instance.initiator_user_id:
-        return [CandidateSpec(user_id=instance.initiator_user_id)]
+        return [CandidateSpec(district_code=ORG, user_id=instance.initiator_user_id)]
     log.warning("instance %s has no initiator; initiator task has no candidate", instance.id)
     return []
 

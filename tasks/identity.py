@@ -70,13 +70,8 @@ def candidate_q(identity: Identity, prefix: str = "") -> Q:
     roles = sorted(identity.roles)
     if roles:
         districts = ["", identity.district_key] if identity.district_key else [""]
-        q |= Q(
-            **{
-                f"{prefix}group__in": roles,
-                f"{prefix}district_code__in": districts,
-                f"{prefix}organisation__isnull": True,
-            }
-        )
+        # organisation- and user-bound rows carry district key ORG, which no user has: no null check needed
+        q |= Q(**{f"{prefix}group__in": roles, f"{prefix}district_code__in": districts})
     if identity.organisation_id:
         q |= Q(**{f"{prefix}organisation_id": identity.organisation_id, f"{prefix}group__in": ["", *roles]})
     return q

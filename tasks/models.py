@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 CITY = "city"  # district key of city-level regulators (and of candidates meant only for them)
+ORG = "org"  # district key of organisation-bound candidates: no user's district key, so only the org branch matches
 
 
 class WorkItemStatus(models.TextChoices):
@@ -124,14 +125,18 @@ class WorkItem(models.Model):
 class WorkItemCandidate(models.Model):
     """Who may see and take a work item (候选办理人): a role narrowed by district / organisation, or one user.
 
-    ``active`` and ``created_at`` copy the item's state so the inbox query is answered from this table's index.
+    ``active`` (the item is open, i.e. unclaimed), ``created_at`` and ``due_at`` copy the item's state, so the
+    inbox's "my groups' open items" is answered from the partial indexes below (only open rows are indexed,
+    ordered by creation time, carrying the item id) without touching ``tasks_workitem`` until the page's 20 rows.
     """
 
     item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="candidates")
     group = models.CharField(
         "角色", max_length=50, blank=True
     )  # role code; "" = any member of the organisation
-    district_code = models.CharField("区", max_length=6, blank=True)  # "" any, "city" city-level, else a code
+    district_code = models.CharField(
+        "区", max_length=6, blank=True
+    )  # "" any, "city", "org" (see ORG), a code
     organisation = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -140,16 +145,27 @@ class WorkItemCandidate(models.Model):
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "候选办理人"
         verbose_name_plural = "候选办理人"
         indexes = [
             models.Index(
-                fields=["group", "district_code", "active", "created_at"], name="candidate_group_idx"
+                fields=["group", "district_code", "created_at", "item", "due_at"],
+                condition=models.Q(active=True),
+                name="candidate_open_group_idx",
             ),
-            models.Index(fields=["organisation", "active", "created_at"], name="candidate_org_idx"),
-            models.Index(fields=["user", "active", "created_at"], name="candidate_user_idx"),
+            models.Index(
+                fields=["organisation", "group", "created_at", "item", "due_at"],
+                condition=models.Q(active=True),
+                name="candidate_open_org_idx",
+            ),
+            models.Index(
+                fields=["user", "created_at", "item", "due_at"],
+                condition=models.Q(active=True),
+                name="candidate_open_user_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,6 +181,7 @@ class WorkItemExclusion(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "user"], name="exclusion_item_user_uniq")]
+        indexes = [models.Index(fields=["user", "item"], name="exclusion_user_idx")]
 
     def __str__(self) -> str:
         return f"{self.user_id} ✗ {self.item_id}"

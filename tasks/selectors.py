@@ -8,16 +8,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from domain.errors import NotVisibleError
 from domain.organisations.scoping import visibility_q
 
 from .identity import Identity, candidate_q, identities_of
+from .listing import ItemList, Source
 from .models import ACTIVE_STATUSES, WorkItem, WorkItemCandidate, WorkItemExclusion, WorkItemStatus
 
 Scope = Literal["mine", "available", "all", "todo"]
@@ -25,22 +27,94 @@ SCOPES: tuple[str, ...] = ("mine", "available", "all", "todo")  # todo = mine + 
 DUE_SOON = timedelta(days=3)
 
 
-def _available_ids(identities: list[Identity], user_id: int) -> QuerySet[WorkItemCandidate, Any]:
+def candidate_match(identities: list[Identity]) -> Q:
     q = Q()
     for identity in identities:
         q |= candidate_q(identity)
-    return WorkItemCandidate.objects.filter(q, active=True).values("item_id")
+    return q
 
 
 def _mine_q(identities: list[Identity]) -> Q:
     return Q(status=WorkItemStatus.CLAIMED, assignee_id__in=[i.user_id for i in identities])
 
 
-def _available(identities: list[Identity], user_id: int) -> QuerySet[WorkItem]:
-    excluded = WorkItemExclusion.objects.filter(item=OuterRef("pk"), user_id=user_id)
-    return WorkItem.objects.filter(
-        status=WorkItemStatus.OPEN, pk__in=_available_ids(identities, user_id)
-    ).exclude(Exists(excluded))
+def open_candidates(identities: list[Identity], user_id: int) -> QuerySet[WorkItemCandidate]:
+    """Candidate rows of open items the identities may take, minus the user's four-eyes exclusions."""
+    excluded = WorkItemExclusion.objects.filter(user_id=user_id).values("item_id")
+    return WorkItemCandidate.objects.filter(candidate_match(identities), active=True).exclude(
+        item_id__in=excluded
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    process: str = ""
+    search: str = ""
+    overdue: bool | None = None
+    due_soon: bool = False
+    status: str = ""
+
+    def on_items(self, qs: QuerySet[Any, Any], now: datetime, prefix: str = "") -> QuerySet[Any, Any]:
+        if self.process:
+            qs = qs.filter(**{f"{prefix}process_key": self.process})
+        if self.search:
+            qs = qs.filter(
+                Q(**{f"{prefix}name__icontains": self.search})
+                | Q(**{f"{prefix}summary__icontains": self.search})
+                | Q(**{f"{prefix}business_key__icontains": self.search})
+            )
+        return qs
+
+    def on_due(self, qs: QuerySet[Any], now: datetime) -> QuerySet[Any]:
+        if self.overdue is not None:
+            qs = qs.filter(due_at__lt=now) if self.overdue else qs.exclude(due_at__lt=now)
+        if self.due_soon:
+            qs = qs.filter(due_at__gte=now, due_at__lt=now + DUE_SOON)
+        return qs
+
+    @property
+    def by_due(self) -> bool:
+        return bool(self.overdue or self.due_soon)
+
+
+def _available_source(identities: list[Identity], user_id: int, f: Filters, now: datetime) -> Source:
+    cands = f.on_due(f.on_items(open_candidates(identities, user_id), now, prefix="item__"), now)
+    order = ("due_at", "item_id") if f.by_due else ("-created_at", "-item_id")
+    keys = cands.order_by(*order).values_list(order[0].lstrip("-"), "item_id").distinct()
+    return Source(keys=keys, count=cands.values("item_id").distinct())
+
+
+def _items_source(qs: QuerySet[WorkItem], f: Filters, now: datetime) -> Source:
+    qs = f.on_due(f.on_items(qs, now), now)
+    if f.overdue or f.due_soon:
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
+    order = ("due_at", "pk") if f.by_due else ("-created_at", "-pk")
+    return Source(keys=qs.order_by(*order).values_list(order[0].lstrip("-"), "pk"), count=qs)
+
+
+def inbox_list(
+    user: Any,
+    scope: str = "mine",
+    *,
+    filters: Filters | None = None,
+    now: datetime | None = None,
+    identities: list[Identity] | None = None,
+) -> ItemList:
+    """One inbox tab as a paginatable list, newest first (overdue/due-soon: earliest due first)."""
+    f = filters or Filters()
+    moment = now or timezone.now()
+    identities = identities if identities is not None else identities_of(user)
+    sources: list[Source] = []
+    if scope in ("mine", "todo"):
+        sources.append(_items_source(WorkItem.objects.filter(_mine_q(identities)), f, moment))
+    if scope in ("available", "todo"):
+        sources.append(_available_source(identities, user.pk, f, moment))
+    if scope == "all":
+        qs = visible_items(user, identities=identities)
+        sources.append(_items_source(qs.filter(status=f.status) if f.status else qs, f, moment))
+    if not sources:
+        raise ValueError(scope)
+    return ItemList(sources, descending=not f.by_due)
 
 
 def inbox_for(
@@ -55,36 +129,25 @@ def inbox_for(
     now: datetime | None = None,
     identities: list[Identity] | None = None,
 ) -> QuerySet[WorkItem]:
-    """The work items of one inbox tab, newest first (overdue/due-soon tabs: earliest due first)."""
+    """The same tabs as a queryset (for counts, checks and small lists; pages use :func:`inbox_list`)."""
+    f = Filters(process=process, search=search, overdue=overdue, due_soon=due_soon, status=status)
+    moment = now or timezone.now()
     identities = identities if identities is not None else identities_of(user)
+    available = Q(pk__in=open_candidates(identities, user.pk).values("item_id"))
     if scope == "mine":
         qs = WorkItem.objects.filter(_mine_q(identities))
     elif scope == "available":
-        qs = _available(identities, user.pk)
+        qs = WorkItem.objects.filter(available)
     elif scope == "todo":
-        qs = WorkItem.objects.filter(
-            _mine_q(identities) | Q(pk__in=_available(identities, user.pk).values("pk"))
-        )
+        qs = WorkItem.objects.filter(_mine_q(identities) | available)
     elif scope == "all":
         qs = visible_items(user, identities=identities)
-        if status:
-            qs = qs.filter(status=status)
+        qs = qs.filter(status=status) if status else qs
     else:
         raise ValueError(scope)
-    moment = now or timezone.now()
-    if process:
-        qs = qs.filter(process_key=process)
-    if search:
-        qs = qs.filter(
-            Q(name__icontains=search) | Q(summary__icontains=search) | Q(business_key__icontains=search)
-        )
-    if overdue is not None:
-        late = Q(status__in=ACTIVE_STATUSES, due_at__lt=moment)
-        qs = qs.filter(late) if overdue else qs.exclude(late)
-    if due_soon:
-        qs = qs.filter(status__in=ACTIVE_STATUSES, due_at__gte=moment, due_at__lt=moment + DUE_SOON)
-    if overdue or due_soon:
-        return qs.order_by("due_at", "id").select_related("assignee")
+    qs = f.on_due(f.on_items(qs, moment), moment)
+    if f.by_due:
+        return qs.filter(status__in=ACTIVE_STATUSES).order_by("due_at", "id").select_related("assignee")
     return qs.order_by("-created_at", "-id").select_related("assignee")
 
 
@@ -116,17 +179,24 @@ def get_visible_item(user: Any, item_id: int) -> WorkItem:
 
 
 def counts_for(user: Any, *, identities: list[Identity] | None = None) -> dict[str, int]:
-    """Numbers for the inbox tabs and the home card, in one query."""
+    """Numbers for the inbox tabs and the home card (two queries: my items, then the candidate index)."""
     identities = identities if identities is not None else identities_of(user)
     now = timezone.now()
-    mine = _mine_q(identities)
-    todo = WorkItem.objects.filter(mine | Q(pk__in=_available(identities, user.pk).values("pk")))
-    return todo.aggregate(
-        mine=Count("pk", filter=mine),
-        available=Count("pk", filter=Q(status=WorkItemStatus.OPEN)),
-        overdue=Count("pk", filter=Q(due_at__lt=now)),
-        due_soon=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + DUE_SOON)),
+    soon = Q(due_at__gte=now, due_at__lt=now + DUE_SOON)
+    mine = WorkItem.objects.filter(_mine_q(identities)).aggregate(
+        n=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)), soon=Count("pk", filter=soon)
     )
+    available = open_candidates(identities, user.pk).aggregate(
+        n=Count("item_id", distinct=True),
+        overdue=Count("item_id", distinct=True, filter=Q(due_at__lt=now)),
+        soon=Count("item_id", distinct=True, filter=soon),
+    )
+    return {
+        "mine": mine["n"],
+        "available": available["n"],
+        "overdue": mine["overdue"] + available["overdue"],
+        "due_soon": mine["soon"] + available["soon"],
+    }
 
 
 def items_of_instance(instance_id: int) -> QuerySet[WorkItem]:

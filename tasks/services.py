@@ -210,6 +210,27 @@ def set_substitute(
     return sub
 
 
+@transaction.atomic
+def set_due(
+    item: WorkItem, *, due_at: datetime | None, acting_user: User | None = None, reason: str = ""
+) -> WorkItem:
+    """Change an item's due date (调整办理期限), e.g. time not counted while a hearing or expert review runs."""
+    before = item.due_at
+    item.due_at = due_at
+    item.escalated_at = None if due_at is None or due_at > timezone.now() else item.escalated_at
+    item.save(update_fields=["due_at", "escalated_at"])
+    WorkItemCandidate.objects.filter(item=item).update(due_at=due_at)
+    audit.record(
+        action="tasks.due_changed",
+        actor=acting_user,
+        subject=item,
+        summary=f"调整「{item.name}」办理期限" + (f"：{reason}" if reason else ""),
+        before={"due_at": before},
+        after={"due_at": due_at},
+    )
+    return item
+
+
 def escalate_overdue(*, now: datetime | None = None) -> list[WorkItem]:
     """Escalate (超期督办) every active item past its due date, once: audit record + ``tasks.overdue`` event."""
     from integrations import events

@@ -16,7 +16,7 @@ from security import audit
 from .assignment import assignee_reference, candidate_specs
 from .contract import CompletedTask, InstanceRef, ReadyTask
 from .due import due_at
-from .models import ACTIVE_STATUSES, WorkItem, WorkItemCandidate, WorkItemExclusion, WorkItemStatus
+from .models import ACTIVE_STATUSES, ORG, WorkItem, WorkItemCandidate, WorkItemExclusion, WorkItemStatus
 
 log = logging.getLogger("jianguan.tasks")
 
@@ -172,7 +172,12 @@ def _create(instance: InstanceRef, tasks: list[ReadyTask]) -> list[WorkItem]:
         if item.assignee_id:
             candidates.append(
                 WorkItemCandidate(
-                    item=item, user_id=item.assignee_id, active=active, created_at=item.created_at
+                    item=item,
+                    user_id=item.assignee_id,
+                    district_code=ORG,
+                    active=active,
+                    created_at=item.created_at,
+                    due_at=item.due_at,
                 )
             )
             continue
@@ -186,6 +191,7 @@ def _create(instance: InstanceRef, tasks: list[ReadyTask]) -> list[WorkItem]:
                     user_id=spec.user_id,
                     active=active,
                     created_at=item.created_at,
+                    due_at=item.due_at,
                 )
             )
     WorkItemCandidate.objects.bulk_create(candidates)

@@ -5,7 +5,7 @@ One view per operation; each reads through a selector scoped to the acting user 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -21,7 +21,7 @@ from processes.models import ProcessInstance
 from tasks import services as task_services
 from tasks.attachments import store_attachment
 from tasks.models import ACTIVE_STATUSES, WorkItem
-from tasks.selectors import get_visible_item, inbox_for
+from tasks.selectors import Filters, get_visible_item, inbox_list
 from webapp.acting import acting_user
 from webapp.api.pagination import StandardPagination
 
@@ -130,11 +130,10 @@ class TaskListView(APIView):
         query = s.TaskListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         v = query.validated_data
-        qs = inbox_for(
-            acting_user(request), v["scope"], process=v["process"], overdue=v["overdue"], search=v["q"]
-        )
+        f = Filters(process=v["process"], overdue=v["overdue"], search=v["q"])
+        qs = inbox_list(acting_user(request), v["scope"], filters=f)
         paginator = StandardPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
+        page: list[WorkItem] | None = paginator.paginate_queryset(cast(Any, qs), request, view=self)
         return paginator.get_paginated_response(s.TaskOut(page, many=True).data)
 
 

@@ -15,11 +15,13 @@ from django.views.decorators.http import require_POST
 
 from domain.errors import DomainError
 from domain.organisations.models import User
+from processes.models import ProcessDefinition
 from tasks import services as task_services
 from tasks.attachments import store_attachment
 from tasks.identity import Identity, identities_of
+from tasks.listing import ItemList
 from tasks.models import Attachment, WorkItem, WorkItemStatus
-from tasks.selectors import counts_for, inbox_for
+from tasks.selectors import Filters, counts_for, inbox_list
 from webapp.acting import acting_user
 
 from .actions import complete_item
@@ -37,12 +39,14 @@ TABS = [
 PAGE_SIZE = 20
 
 
-def _tab_queryset(user: User, tab: str, *, process: str, search: str, identities: list[Identity]) -> Any:
+def _tab_list(user: User, tab: str, *, process: str, search: str, identities: list[Identity]) -> ItemList:
     if tab == "due_soon":
-        return inbox_for(user, "todo", process=process, search=search, due_soon=True, identities=identities)
+        f = Filters(process=process, search=search, due_soon=True)
+        return inbox_list(user, "todo", filters=f, identities=identities)
     if tab == "overdue":
-        return inbox_for(user, "todo", process=process, search=search, overdue=True, identities=identities)
-    return inbox_for(user, tab, process=process, search=search, identities=identities)
+        f = Filters(process=process, search=search, overdue=True)
+        return inbox_list(user, "todo", filters=f, identities=identities)
+    return inbox_list(user, tab, filters=Filters(process=process, search=search), identities=identities)
 
 
 @login_required
@@ -54,14 +58,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     process = request.GET.get("process", "")[:100]
     search = request.GET.get("q", "").strip()[:100]
     identities = identities_of(user)
-    qs = _tab_queryset(user, tab, process=process, search=search, identities=identities)
+    qs = _tab_list(user, tab, process=process, search=search, identities=identities)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    processes = (
-        inbox_for(user, "todo", identities=identities)
-        .order_by()
-        .values_list("process_key", "process_name")
-        .distinct()
-    )
+    processes = ProcessDefinition.objects.order_by("key").values_list("key", "name").distinct()
     return render(
         request,
         "workflow/inbox.html",
@@ -71,7 +70,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "counts": counts_for(user, identities=identities),
             "process": process,
-            "processes": sorted(set(processes)),
+            "processes": list(processes),
             "q": search,
         },
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from processes.models import ProcessInstance
 from tasks.models import Attachment, Substitution, WorkItem
+from tasks.services import set_due
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +136,7 @@ def test_wrong_user_sees_no_form_and_strangers_get_404(filed, browser):
 
 def test_overdue_items_are_highlighted_and_in_the_overdue_tab(filed, browser):
     item_id = filed()["open_tasks"][0]["id"]
-    WorkItem.objects.filter(pk=item_id).update(due_at=timezone.now() - timedelta(days=1))
+    set_due(WorkItem.objects.get(pk=item_id), due_at=timezone.now() - timedelta(days=1))
     officer = browser("officer_pd")
     html = officer.get("/tasks/?tab=overdue").content.decode()
     assert "jg-overdue" in html and "已超期" in html

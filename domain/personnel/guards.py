@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from django.db import IntegrityError
 from django_fsm import TransitionNotAllowed as FSMRefused
 
-from domain.errors import ProcedureError, TransitionNotAllowed
+from domain.errors import ConflictError, ProcedureError, TransitionNotAllowed
 from domain.organisations.models import Organisation
 
 from .models import ACTIVE_STATES, Person, SafetyCertificate
@@ -24,7 +24,7 @@ def check_no_active_certificate(person: Person, klass: str) -> None:
     category = category_of(klass)
     existing = SafetyCertificate.objects.filter(person=person, category=category, state__in=ACTIVE_STATES).first()
     if existing is not None:
-        raise ProcedureError(
+        raise ConflictError(
             f"{person.name} 已有{category}类证书（{existing.number or '申请办理中'}，{existing.get_state_display()}），"
             "同一类别只能持有一本有效证书，不能重复申请。"
         )

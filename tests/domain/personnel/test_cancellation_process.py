@@ -13,8 +13,6 @@ from processes.models import InstanceStatus, ProcessInstance
 from .conftest import complete, open_items
 from .factories import valid_certificate
 
-pytest.importorskip("decisions.api")
-
 AGREE = {"employer_agrees": True, "signer": "王建国", "opinion": "同意注销"}
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from documents.verify import verify_pdf
-from domain.errors import DomainError, ProcedureError
+from domain.errors import ConflictError, DomainError, ProcedureError
 from domain.personnel import procedures
 from domain.personnel.models import CertificateState, PublicNotice, SafetyCertificate
 from domain.personnel.numbering import NUMBER_RE
@@ -69,7 +69,7 @@ def test_person_takes_a_c_certificate_through_notice_to_a_sealed_certificate(per
 @pytest.mark.django_db
 def test_duplicate_application_is_refused(person, person_user, contractor):
     procedures.start_certification(person=person, klass="C1", employer=contractor, acting_user=person_user)
-    with pytest.raises(ProcedureError, match="不能重复申请"):
+    with pytest.raises(ConflictError, match="不能重复申请"):
         procedures.start_certification(person=person, klass="C2", employer=contractor, acting_user=person_user)
     assert SafetyCertificate.objects.filter(person=person).count() == 1
 

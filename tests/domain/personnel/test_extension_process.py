@@ -20,8 +20,6 @@ from tasks.models import WorkItem
 from .conftest import complete, open_items
 from .factories import PenaltyRecordFactory, TrainingRecordFactory, valid_certificate
 
-pytest.importorskip("decisions.api")
-
 
 @pytest.fixture(autouse=True)
 def _models(publish_models):

@@ -1,0 +1,158 @@
+"""Personnel pages: applying, the enterprise's staff list, certificate actions and download, scoped query and
+export, identity correction, rename progress (htmx) and the help assistant; bad input → 4xx in Chinese."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from domain.organisations.models import User
+from domain.personnel.models import HelpRequest, Person, RenameBatch, SafetyCertificate
+from tests.domain.personnel.factories import TrainingRecordFactory, employed_person, valid_certificate
+
+
+@pytest.fixture
+def person_user(directory):
+    user = User.objects.create(username="person_p", full_name="张页面")
+    user.groups.add(Group.objects.get(name="applicant"))
+    return user
+
+
+@pytest.fixture
+def person(person_user, directory):
+    return employed_person(directory["contractor"], name="张页面", user=person_user, id_number="310115199001011234")
+
+
+def _login(client, username):
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.mark.django_db
+def test_person_applies_and_a_duplicate_is_refused_with_409(client, person, publish_models):
+    publish_models("safety_staff_certification")
+    _login(client, "person_p")
+    resp = client.post("/personnel/apply/", {"klass": "C2", "job_title": "专职安全员"})
+    assert resp.status_code == 302
+    assert SafetyCertificate.objects.get(person=person).state == "applied"
+    resp = client.post("/personnel/apply/", {"klass": "C1"})
+    assert resp.status_code == 409 and "不能重复申请" in resp.content.decode()
+    resp = client.post("/personnel/apply/", {"klass": "Z"})
+    assert resp.status_code == 400 and "请选择证书类别" in resp.content.decode()
+    page = client.get("/personnel/").content.decode()
+    assert "安管人员考核发证" in page and "C2类" in page
+
+
+@pytest.mark.django_db
+def test_enterprise_sees_its_staff_and_not_others(client, person, directory):
+    cert = valid_certificate(person)
+    other = employed_person(directory["lessor"], name="李别家")
+    other_cert = valid_certificate(other)
+    _login(client, "ent_contractor")
+    page = client.get("/personnel/").content.decode()
+    assert "张页面" in page and "李别家" not in page
+    assert client.get(f"/personnel/certificates/{cert.pk}/").status_code == 200
+    assert client.get(f"/personnel/certificates/{other_cert.pk}/").status_code == 404
+    assert client.get(f"/personnel/archive/{other.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_holder_downloads_the_sealed_certificate_and_others_cannot(client, person, directory):
+    from domain.personnel.services import apply_for_certificate, issue_certificate
+
+    cert = apply_for_certificate(person=person, klass="C3", employer=directory["contractor"])
+    issue_certificate(certificate=cert)
+    _login(client, "person_p")
+    resp = client.get(f"/personnel/certificates/{cert.pk}/download/")
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
+    assert b"".join(resp.streaming_content).startswith(b"%PDF")
+    _login(client, "ent_employer")
+    assert client.get(f"/personnel/certificates/{cert.pk}/download/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_extension_from_the_page_is_decided_automatically(client, person, publish_models):
+    publish_models("safety_staff_extension")
+    cert = valid_certificate(person, valid_to=timezone.localdate() + dt.timedelta(days=30))
+    TrainingRecordFactory(person=person, hours=Decimal("40"), completed_on=timezone.localdate())
+    _login(client, "person_p")
+    resp = client.post(f"/personnel/certificates/{cert.pk}/extend/", follow=True)
+    assert "已自动办结" in resp.content.decode()
+    assert SafetyCertificate.objects.get(pk=cert.pk).state == "extended"
+    _login(client, "ent_employer")  # not the holder's employer
+    resp = client.post(f"/personnel/certificates/{cert.pk}/cancel/", {"reason_code": "own_request"})
+    assert resp.status_code == 404
+
+
+@pytest.mark.django_db
+def test_cancel_without_a_reason_is_a_400(client, person, publish_models):
+    publish_models("safety_staff_cancellation")
+    cert = valid_certificate(person)
+    _login(client, "person_p")
+    resp = client.post(f"/personnel/certificates/{cert.pk}/cancel/", {"reason_code": ""})
+    assert resp.status_code == 400 and "请选择注销事由" in resp.content.decode()
+
+
+@pytest.mark.django_db
+def test_query_is_scoped_by_district_and_export_masks_id_numbers(client, person):
+    valid_certificate(person)
+    _login(client, "officer_hp")  # Huangpu: the Pudong contractor's staff are not theirs
+    assert "张页面" not in client.get("/personnel/query/").content.decode()
+    _login(client, "officer_pd")
+    assert "张页面" in client.get("/personnel/query/?text=张页面").content.decode()
+    assert "张页面" in client.get("/personnel/query/?text=310115199001011234").content.decode()
+    resp = client.get("/personnel/query/export.xlsx?klass=C2")
+    rows = list(load_workbook(BytesIO(resp.content)).active.iter_rows(values_only=True))
+    assert rows[1][1] == "张页面" and rows[1][2] == "310***********1234"
+
+
+@pytest.mark.django_db
+def test_officer_corrects_identity_and_an_enterprise_cannot(client, person):
+    valid_certificate(person)
+    _login(client, "ent_contractor")
+    resp = client.post(f"/personnel/archive/{person.pk}/correct/", {"name": "张改名", "reason": "户籍更名"})
+    assert resp.status_code == 403
+    _login(client, "officer_pd")
+    resp = client.post(f"/personnel/archive/{person.pk}/correct/", {"name": "张改名", "reason": "户籍更名"})
+    assert resp.status_code == 302 and Person.objects.get(pk=person.pk).name == "张改名"
+    resp = client.post(f"/personnel/archive/{person.pk}/correct/", {"id_number": "123", "reason": "录错"})
+    assert resp.status_code == 400 and "18位" in resp.content.decode()
+
+
+@pytest.mark.django_db
+def test_rename_batch_page_shows_progress_and_polls_until_done(client, person, directory, django_capture_on_commit_callbacks):
+    valid_certificate(person)
+    _login(client, "ent_contractor")
+    assert client.post("/personnel/renames/", {"enterprise": directory["contractor"].pk, "new_name": "新名称"}).status_code == 403
+    _login(client, "officer_city")
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        resp = client.post("/personnel/renames/", {"enterprise": directory["contractor"].pk, "new_name": "上海浦江建设（集团）有限公司"})
+    batch = RenameBatch.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == f"/personnel/renames/{batch.pk}/"
+    fragment = client.get(f"/personnel/renames/{batch.pk}/progress/").content.decode()
+    assert 'hx-trigger="every 2s"' in fragment and "0/1" in fragment
+    for callback in queued:
+        callback()
+    fragment = client.get(f"/personnel/renames/{batch.pk}/progress/").content.decode()
+    assert "hx-trigger" not in fragment and "1/1" in fragment and "已完成" in fragment
+    assert SafetyCertificate.objects.get(person=person).employer_name == "上海浦江建设（集团）有限公司"
+
+
+@pytest.mark.django_db
+def test_help_assistant_answers_and_hands_off(client, person, publish_models):
+    publish_models("safety_staff_help")
+    _login(client, "person_p")
+    resp = client.post("/personnel/help/ask/", {"question": "证书有效期几年"}, HTTP_HX_REQUEST="true")
+    assert resp.status_code == 200 and "3年" in resp.content.decode() and "<html" not in resp.content.decode()
+    resp = client.post("/personnel/help/ask/", {"question": "食堂几点开饭"}, HTTP_HX_REQUEST="true")
+    assert "转接人工" in resp.content.decode() and HelpRequest.objects.count() == 1
+    assert client.post("/personnel/help/ask/", {"question": ""}).status_code == 400
+    assert client.get("/personnel/help/queue/").status_code == 403
+    _login(client, "officer_city")
+    assert "食堂几点开饭" in client.get("/personnel/help/queue/").content.decode()

@@ -30,8 +30,17 @@ from .engine.model import DecisionTable
 from .registry import Registry, default_registry
 
 __all__ = [
-    "DecisionError", "DecisionInputError", "DecisionLoadError", "DecisionNoMatch", "DecisionNotFound",
-    "DecisionResult", "FeelSyntaxError", "HitPolicyViolation", "decision_exists", "evaluate", "get_table",
+    "DecisionError",
+    "DecisionInputError",
+    "DecisionLoadError",
+    "DecisionNoMatch",
+    "DecisionNotFound",
+    "DecisionResult",
+    "FeelSyntaxError",
+    "HitPolicyViolation",
+    "decision_exists",
+    "evaluate",
+    "get_table",
     "list_decisions",
 ]
 
@@ -70,7 +79,9 @@ class DecisionResult:
         rows = self.outputs if isinstance(self.outputs, list) else [self.outputs]
         if not rows:
             return "无结果"
-        shown = ["，".join(f"{self.output_labels.get(k, k)}={describe(v)}" for k, v in row.items()) for row in rows]
+        shown = [
+            "，".join(f"{self.output_labels.get(k, k)}={describe(v)}" for k, v in row.items()) for row in rows
+        ]
         return "；".join(shown) if len(shown) == 1 else f"{len(shown)} 条结果：" + "；".join(shown)
 
     def as_dict(self) -> dict[str, Any]:
@@ -110,7 +121,9 @@ def evaluate(decision_id: str, inputs: dict[str, Any], *, registry: Registry | N
     return _evaluate(reg, reg.get(decision_id), dict(inputs or {}), ())
 
 
-def _evaluate(reg: Registry, table: DecisionTable, context: dict[str, Any], stack: tuple[str, ...]) -> DecisionResult:
+def _evaluate(
+    reg: Registry, table: DecisionTable, context: dict[str, Any], stack: tuple[str, ...]
+) -> DecisionResult:
     if table.id in stack:
         raise DecisionError(f"决策 {table.id} 的依赖关系构成循环：{' → '.join((*stack, table.id))}")
     ctx = context

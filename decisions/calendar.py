@@ -36,7 +36,9 @@ def _overrides(first: dt.date, last: dt.date) -> dict[dt.date, bool]:
     from .models import WorkingDayOverride
 
     try:
-        rows = WorkingDayOverride.objects.filter(day__range=(first, last)).values_list("day", "is_working_day")
+        rows = WorkingDayOverride.objects.filter(day__range=(first, last)).values_list(
+            "day", "is_working_day"
+        )
         return dict(rows)
     except (DatabaseError, RuntimeError) as exc:  # RuntimeError: no database access (e.g. a non-db test)
         logger.debug("working-day overrides unavailable: %s", exc)

@@ -43,7 +43,11 @@ class Registry:
         return path.name
 
     def refresh(self, *, force: bool = False) -> None:
-        interval = self.interval if self.interval is not None else getattr(settings, "DECISIONS_RELOAD_INTERVAL", 2.0)
+        interval = (
+            self.interval
+            if self.interval is not None
+            else getattr(settings, "DECISIONS_RELOAD_INTERVAL", 2.0)
+        )
         now = time.monotonic()
         if not force and self._signature is not None and now - self._checked < interval:
             return

@@ -33,8 +33,11 @@ class DecisionLoadError(DecisionError):
     """A DMN file cannot be loaded; the message names the file, the decision, the rule and the cell."""
 
     def __init__(self, message: str, *, file: str = "", decision: str = "", rule: str = "", cell: str = ""):
-        parts = [p for p in (file, f"决策 {decision}" if decision else "", f"规则 {rule}" if rule else "",
-                             cell) if p]
+        parts = [
+            p
+            for p in (file, f"决策 {decision}" if decision else "", f"规则 {rule}" if rule else "", cell)
+            if p
+        ]
         super().__init__(f"{'，'.join(parts)}：{message}" if parts else message)
         self.file, self.decision, self.rule, self.cell = file, decision, rule, cell
 

@@ -40,7 +40,8 @@ def evaluate_table(table: DecisionTable, ctx: dict[str, Any]) -> TableOutcome:
         if len(rules) > 1:
             raise HitPolicyViolation(
                 f"决策表“{table.name}”为唯一命中（UNIQUE），但同时命中了{_rule_list(rules)}，请修正决策表",
-                rules=[r.index for r in rules])
+                rules=[r.index for r in rules],
+            )
         return TableOutcome(_python(rows[0]), rules, values=values)
     if policy == "ANY":
         first = rows[0]
@@ -48,7 +49,8 @@ def evaluate_table(table: DecisionTable, ctx: dict[str, Any]) -> TableOutcome:
         if disagreeing:
             raise HitPolicyViolation(
                 f"决策表“{table.name}”为任一命中（ANY），但命中的{_rule_list(rules)}输出不一致，请修正决策表",
-                rules=[r.index for r in rules])
+                rules=[r.index for r in rules],
+            )
         return TableOutcome(_python(first), rules, values=values)
     if policy == "PRIORITY":
         best = min(range(len(rows)), key=lambda i: (_priority(table, rows[i]), i))
@@ -84,7 +86,11 @@ def _priority(table: DecisionTable, row: dict[str, Any]) -> tuple[int, ...]:
         if out.allowed:
             value = row[out.name]
             position = next(
-                (i for i, allowed in enumerate(out.allowed) if kind(allowed) == kind(value) and allowed == value),
+                (
+                    i
+                    for i, allowed in enumerate(out.allowed)
+                    if kind(allowed) == kind(value) and allowed == value
+                ),
                 len(out.allowed),
             )
             key.append(position)
@@ -107,7 +113,9 @@ def _aggregate(table: DecisionTable, rows: list[dict[str, Any]]) -> dict[str, An
     for value in values[1:]:
         result = compare(op, value, best)
         if result is None:
-            raise HitPolicyViolation(f"决策表“{table.name}”按 {table.aggregation} 汇总，但输出之间无法比较大小")
+            raise HitPolicyViolation(
+                f"决策表“{table.name}”按 {table.aggregation} 汇总，但输出之间无法比较大小"
+            )
         if result:
             best = value
     return {out.name: to_python(best)}
@@ -126,4 +134,5 @@ def _no_match(table: DecisionTable, ctx: dict[str, Any], values: list[Any]) -> T
     shown = "，".join(f"{i.title}={describe(v)}" for i, v in zip(table.inputs, values, strict=True))
     raise DecisionNoMatch(
         f"决策表“{table.name}”没有规则与输入匹配（{shown}），且未设置默认输出，请核对输入或补充规则",
-        decision_id=table.id)
+        decision_id=table.id,
+    )

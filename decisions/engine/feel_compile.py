@@ -65,7 +65,9 @@ def compile_expr(node: Expr) -> ExprFn:
         return _compile_binary(node)
     if isinstance(node, Between):
         value, low, high = compile_expr(node.value), compile_expr(node.low), compile_expr(node.high)
-        return lambda ctx: logical_and(compare(">=", value(ctx), low(ctx)), compare("<=", value(ctx), high(ctx)))
+        return lambda ctx: logical_and(
+            compare(">=", value(ctx), low(ctx)), compare("<=", value(ctx), high(ctx))
+        )
     if isinstance(node, In):
         value_fn, test = compile_expr(node.value), compile_tests(node.tests)
         return lambda ctx: test(value_fn(ctx), ctx)

@@ -36,11 +36,32 @@ from .feel_ast import (
 )
 from .feel_lexer import Token, tokenize
 
-FUNCTIONS = frozenset({
-    "date", "date and time", "number", "string", "abs", "floor", "ceiling", "min", "max", "sum", "count",
-    "not", "contains", "starts with", "ends with", "string length", "upper case", "lower case",
-    "today", "is_working_day", "add_working_days", "working_days_between",
-})
+FUNCTIONS = frozenset(
+    {
+        "date",
+        "date and time",
+        "number",
+        "string",
+        "abs",
+        "floor",
+        "ceiling",
+        "min",
+        "max",
+        "sum",
+        "count",
+        "not",
+        "contains",
+        "starts with",
+        "ends with",
+        "string length",
+        "upper case",
+        "lower case",
+        "today",
+        "is_working_day",
+        "add_working_days",
+        "working_days_between",
+    }
+)
 COMPARATORS = ("<=", ">=", "!=", "<", ">", "=")
 
 
@@ -305,7 +326,12 @@ def _fold_call(function: str, args: tuple[Expr, ...], parser: Parser) -> Expr:
         except ValueError:
             parser.fail(f"{function} 的参数不是有效的日期（应为 YYYY-MM-DD）")
         return Lit(value)
-    if function == "number" and len(args) == 1 and isinstance(args[0], Lit) and isinstance(args[0].value, str):
+    if (
+        function == "number"
+        and len(args) == 1
+        and isinstance(args[0], Lit)
+        and isinstance(args[0].value, str)
+    ):
         try:
             return Lit(_number(args[0].value))
         except InvalidOperation:

@@ -20,13 +20,15 @@ from .matcher import Matcher
 from .model import AGGREGATIONS, HIT_POLICIES, DecisionTable, Input, Output, Rule
 from .types import KNOWN, family
 
-DMN_NAMESPACES = frozenset({
-    "https://www.omg.org/spec/DMN/20191111/MODEL/",  # DMN 1.3
-    "http://www.omg.org/spec/DMN/20180521/MODEL/",  # DMN 1.2
-    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",  # DMN 1.1 (Camunda 7)
-    "https://www.omg.org/spec/DMN/20230324/MODEL/",  # DMN 1.5
-    "https://www.omg.org/spec/DMN/20211108/MODEL/",  # DMN 1.4
-})
+DMN_NAMESPACES = frozenset(
+    {
+        "https://www.omg.org/spec/DMN/20191111/MODEL/",  # DMN 1.3
+        "http://www.omg.org/spec/DMN/20180521/MODEL/",  # DMN 1.2
+        "http://www.omg.org/spec/DMN/20151101/dmn.xsd",  # DMN 1.1 (Camunda 7)
+        "https://www.omg.org/spec/DMN/20230324/MODEL/",  # DMN 1.5
+        "https://www.omg.org/spec/DMN/20211108/MODEL/",  # DMN 1.4
+    }
+)
 # Extension attribute that declares a table complete (every input combination covered): jg:complete="true".
 JG_NAMESPACE = "https://jianguan.example/schema/dmn"
 COMPLETE_MARKER = "@complete"
@@ -92,19 +94,22 @@ def _load_decision(node: Any, *, file: str, version: str) -> DecisionTable:
     variable = _child(node, "variable")
     name = node.get("name") or decision_id
     inputs = [_load_input(i, n, where) for n, i in enumerate(_children(table_node, "input"), 1)]
-    outputs = [_load_output(o, n, where, decision_name=name) for n, o in enumerate(_children(table_node, "output"), 1)]
+    outputs = [
+        _load_output(o, n, where, decision_name=name)
+        for n, o in enumerate(_children(table_node, "output"), 1)
+    ]
     if not outputs:
         raise DecisionLoadError("决策表没有输出列", **where)
     if aggregation and len(outputs) > 1:
         raise DecisionLoadError("带聚合的 COLLECT 只能有一个输出列（DMN 1.3 §8.2.11）", **where)
     if hit_policy in ("PRIORITY", "OUTPUT ORDER") and not any(o.allowed for o in outputs):
-        raise DecisionLoadError(f"命中策略 {hit_policy} 需要在输出列上列出按优先级排列的输出值（outputValues）", **where)
+        raise DecisionLoadError(
+            f"命中策略 {hit_policy} 需要在输出列上列出按优先级排列的输出值（outputValues）", **where
+        )
     names = [o.name for o in outputs]
     if len(set(names)) != len(names):
         raise DecisionLoadError(f"输出列名称重复：{'、'.join(names)}", **where)
-    rules = [
-        _load_rule(r, n, inputs, outputs, where) for n, r in enumerate(_children(table_node, "rule"), 1)
-    ]
+    rules = [_load_rule(r, n, inputs, outputs, where) for n, r in enumerate(_children(table_node, "rule"), 1)]
     description = _text(node, "description") + " " + _text(table_node, "description")
     complete = (table_node.get(f"{{{JG_NAMESPACE}}}complete") or "").lower() == "true" or (
         COMPLETE_MARKER in description
@@ -152,8 +157,9 @@ def _tests(text: str, where: dict[str, str], cell: str) -> tuple[UnaryTests, Any
 def _type_ref(value: str | None, where: dict[str, str], cell: str) -> str:
     type_ref = (value or "").strip()
     if type_ref not in KNOWN:
-        raise DecisionLoadError(f"不支持的类型 typeRef=“{type_ref}”（可用 string、number、boolean、date）",
-                                cell=cell, **where)
+        raise DecisionLoadError(
+            f"不支持的类型 typeRef=“{type_ref}”（可用 string、number、boolean、date）", cell=cell, **where
+        )
     return type_ref
 
 
@@ -168,8 +174,16 @@ def _load_input(node: Any, n: int, where: dict[str, str]) -> Input:
     expr, fn = _expr(text, where, cell)
     allowed_text = _text(_child(node, "inputValues"))
     allowed = _tests(allowed_text, where, f"{cell} 的取值范围")[0] if allowed_text else None
-    return Input(id=node.get("id") or f"input_{n}", label=label, text=text, type_ref=type_ref,
-                 family=family(type_ref), expr=expr, fn=fn, allowed=allowed)
+    return Input(
+        id=node.get("id") or f"input_{n}",
+        label=label,
+        text=text,
+        type_ref=type_ref,
+        family=family(type_ref),
+        expr=expr,
+        fn=fn,
+        allowed=allowed,
+    )
 
 
 def _load_output(node: Any, n: int, where: dict[str, str], *, decision_name: str) -> Output:
@@ -181,17 +195,29 @@ def _load_output(node: Any, n: int, where: dict[str, str], *, decision_name: str
     allowed: tuple[Any, ...] = ()
     if allowed_text:
         tests, _ = _tests(allowed_text, where, f"{cell} 的输出值列表")
-        literal = all(isinstance(t, Compare) and t.op == "=" and isinstance(t.endpoint, Lit) for t in tests.tests)
+        literal = all(
+            isinstance(t, Compare) and t.op == "=" and isinstance(t.endpoint, Lit) for t in tests.tests
+        )
         if tests.negated or not literal:
             raise DecisionLoadError("输出值列表（outputValues）只能是逗号分隔的字面量", cell=cell, **where)
-        allowed = tuple(t.endpoint.value for t in tests.tests if isinstance(t, Compare) and isinstance(t.endpoint, Lit))
+        allowed = tuple(
+            t.endpoint.value for t in tests.tests if isinstance(t, Compare) and isinstance(t.endpoint, Lit)
+        )
     default_text = _text(_child(node, "defaultOutputEntry"))
     default_fn = _expr(default_text, where, f"{cell} 的默认输出")[1] if default_text else None
     if not name:
         name = label if label.isidentifier() else f"output_{n}"
-    return Output(id=node.get("id") or f"output_{n}", name=name, label=label, type_ref=type_ref,
-                  family=family(type_ref), allowed=allowed, allowed_text=allowed_text,
-                  default_text=default_text, default_fn=default_fn)
+    return Output(
+        id=node.get("id") or f"output_{n}",
+        name=name,
+        label=label,
+        type_ref=type_ref,
+        family=family(type_ref),
+        allowed=allowed,
+        allowed_text=allowed_text,
+        default_text=default_text,
+        default_fn=default_fn,
+    )
 
 
 def _annotation(node: Any) -> str:
@@ -208,12 +234,17 @@ def _load_rule(node: Any, n: int, inputs: list[Input], outputs: list[Output], wh
     if len(entries) != len(inputs) or len(results) != len(outputs):
         raise DecisionLoadError(
             f"单元格个数不对：应有 {len(inputs)} 个输入、{len(outputs)} 个输出，实际 {len(entries)} 个输入、"
-            f"{len(results)} 个输出", **rule_where)
+            f"{len(results)} 个输出",
+            **rule_where,
+        )
     tests, test_fns, input_texts = [], [], []
     for c, (entry, inp) in enumerate(zip(entries, inputs, strict=True), 1):
         text = _text(entry)
-        parsed, fn = _tests(text, rule_where, f"输入列 {c}（{inp.title}）") if text.strip() not in ("", "-") else (
-            ANY, compile_tests(ANY))
+        parsed, fn = (
+            _tests(text, rule_where, f"输入列 {c}（{inp.title}）")
+            if text.strip() not in ("", "-")
+            else (ANY, compile_tests(ANY))
+        )
         tests.append(parsed)
         test_fns.append(fn)
         input_texts.append(text or "-")
@@ -224,5 +255,14 @@ def _load_rule(node: Any, n: int, inputs: list[Input], outputs: list[Output], wh
         output_texts.append(text)
         output_exprs.append(expr)
         output_fns.append(fn)
-    return Rule(id=rule_id, index=n, annotation=_annotation(node), input_texts=input_texts, tests=tests,
-                test_fns=test_fns, output_texts=output_texts, output_exprs=output_exprs, output_fns=output_fns)
+    return Rule(
+        id=rule_id,
+        index=n,
+        annotation=_annotation(node),
+        input_texts=input_texts,
+        tests=tests,
+        test_fns=test_fns,
+        output_texts=output_texts,
+        output_exprs=output_exprs,
+        output_fns=output_fns,
+    )

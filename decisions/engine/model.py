@@ -16,8 +16,13 @@ MULTI_HIT = frozenset({"COLLECT", "RULE ORDER", "OUTPUT ORDER"})
 HIT_POLICIES = SINGLE_HIT | MULTI_HIT
 AGGREGATIONS = frozenset({"SUM", "MIN", "MAX", "COUNT"})
 HIT_POLICY_LABELS = {
-    "UNIQUE": "唯一（U）", "FIRST": "首条命中（F）", "PRIORITY": "优先级（P）", "ANY": "任一（A）",
-    "COLLECT": "汇集（C）", "RULE ORDER": "规则顺序（R）", "OUTPUT ORDER": "输出顺序（O）",
+    "UNIQUE": "唯一（U）",
+    "FIRST": "首条命中（F）",
+    "PRIORITY": "优先级（P）",
+    "ANY": "任一（A）",
+    "COLLECT": "汇集（C）",
+    "RULE ORDER": "规则顺序（R）",
+    "OUTPUT ORDER": "输出顺序（O）",
 }
 AGGREGATION_SIGNS = {"SUM": "+", "MIN": "<", "MAX": ">", "COUNT": "#"}
 

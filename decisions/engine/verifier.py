@@ -44,19 +44,32 @@ def type_findings(table: DecisionTable) -> list[Finding]:
         for inp, tests in zip(table.inputs, rule.tests, strict=True):
             for value in literal_values(tests) or []:
                 if value is not None and inp.family != "any" and kind(value) != inp.family:
-                    findings.append(Finding(
-                        "type_mismatch", "error",
-                        f"规则 {rule.index} 的输入列“{inp.title}”声明为{TYPE_LABELS.get(inp.family, inp.family)}，"
-                        f"单元格却是{TYPE_LABELS.get(kind(value), kind(value))}：{' '.join(rule.input_texts)}",
-                        [rule.index]))
+                    findings.append(
+                        Finding(
+                            "type_mismatch",
+                            "error",
+                            f"规则 {rule.index} 的输入列“{inp.title}”声明为{TYPE_LABELS.get(inp.family, inp.family)}，"
+                            f"单元格却是{TYPE_LABELS.get(kind(value), kind(value))}：{' '.join(rule.input_texts)}",
+                            [rule.index],
+                        )
+                    )
                     break
         for out, expr, text in zip(table.outputs, rule.output_exprs, rule.output_texts, strict=True):
-            if isinstance(expr, Lit) and expr.value is not None and out.family != "any" and kind(expr.value) != out.family:
-                findings.append(Finding(
-                    "type_mismatch", "error",
-                    f"规则 {rule.index} 的输出列“{out.title}”声明为{TYPE_LABELS.get(out.family, out.family)}，"
-                    f"输出却是{TYPE_LABELS.get(kind(expr.value), kind(expr.value))}：{text}",
-                    [rule.index]))
+            if (
+                isinstance(expr, Lit)
+                and expr.value is not None
+                and out.family != "any"
+                and kind(expr.value) != out.family
+            ):
+                findings.append(
+                    Finding(
+                        "type_mismatch",
+                        "error",
+                        f"规则 {rule.index} 的输出列“{out.title}”声明为{TYPE_LABELS.get(out.family, out.family)}，"
+                        f"输出却是{TYPE_LABELS.get(kind(expr.value), kind(expr.value))}：{text}",
+                        [rule.index],
+                    )
+                )
     return findings
 
 
@@ -68,11 +81,18 @@ def output_value_findings(table: DecisionTable) -> list[Finding]:
             continue
         for rule in table.rules:
             expr = rule.output_exprs[out_index]
-            if isinstance(expr, Lit) and not any(kind(a) == kind(expr.value) and a == expr.value for a in out.allowed):
-                findings.append(Finding(
-                    "priority_value", severity,
-                    f"规则 {rule.index} 的输出“{rule.output_texts[out_index]}”不在输出列“{out.title}”的输出值列表"
-                    f"（{out.allowed_text}）中", [rule.index]))
+            if isinstance(expr, Lit) and not any(
+                kind(a) == kind(expr.value) and a == expr.value for a in out.allowed
+            ):
+                findings.append(
+                    Finding(
+                        "priority_value",
+                        severity,
+                        f"规则 {rule.index} 的输出“{rule.output_texts[out_index]}”不在输出列“{out.title}”的输出值列表"
+                        f"（{out.allowed_text}）中",
+                        [rule.index],
+                    )
+                )
     return findings
 
 
@@ -104,8 +124,12 @@ def unknown_names(table: DecisionTable, known: set[str]) -> list[Finding]:
         for name in sorted(used - known):
             by_name.setdefault(name, []).append(rule.index)
     return [
-        Finding("unknown_input", "error",
-                f"{_rules_text(rules)} 引用了未声明为输入列的变量“{name}”（请增加输入列或改用已有输入）", rules)
+        Finding(
+            "unknown_input",
+            "error",
+            f"{_rules_text(rules)} 引用了未声明为输入列的变量“{name}”（请增加输入列或改用已有输入）",
+            rules,
+        )
         for name, rules in sorted(by_name.items())
     ]
 
@@ -169,10 +193,14 @@ class _Space:
                 if table.hit_policy == "ANY" and rules[i].output_texts == rules[j].output_texts:
                     continue
                 what = "输出不同且" if table.hit_policy == "ANY" else ""
-                findings.append(Finding(
-                    "overlap", "error",
-                    f"规则 {i + 1} 与规则 {j + 1} {what}可能同时命中（{table.hit_policy} 表不允许）：{self._example(i, j, table)}",
-                    [i + 1, j + 1]))
+                findings.append(
+                    Finding(
+                        "overlap",
+                        "error",
+                        f"规则 {i + 1} 与规则 {j + 1} {what}可能同时命中（{table.hit_policy} 表不允许）：{self._example(i, j, table)}",
+                        [i + 1, j + 1],
+                    )
+                )
         return findings
 
     def _example(self, a: int, b: int, table: DecisionTable) -> str:
@@ -190,10 +218,14 @@ class _Space:
             earlier = (1 << j) - 1
             covering = self._shadowed(j, earlier)
             if covering:
-                findings.append(Finding(
-                    "unreachable", "warning",
-                    f"规则 {j + 1} 永远不会命中（FIRST 表中已被{_rules_text(covering)}完全覆盖）",
-                    [j + 1, *covering]))
+                findings.append(
+                    Finding(
+                        "unreachable",
+                        "warning",
+                        f"规则 {j + 1} 永远不会命中（FIRST 表中已被{_rules_text(covering)}完全覆盖）",
+                        [j + 1, *covering],
+                    )
+                )
         return findings
 
     def _shadowed(self, j: int, earlier: int) -> list[int]:
@@ -255,8 +287,13 @@ class _Space:
         if not table.rules:
             return [Finding("gap", "warning", "决策表声明为完整，但没有任何规则")]
         walk(0, everyone, [])
-        return [Finding("gap", "warning", f"决策表声明为完整，但以下输入组合没有规则覆盖：{'，'.join(g)}", [])
-                for g in found]
+        if not found:
+            return []
+        combos = "；".join("，".join(g) for g in found)
+        more = "（仅列出前 10 种）" if len(found) >= MAX_GAPS else ""
+        return [
+            Finding("gap", "warning", f"决策表声明为完整，但以下输入组合没有规则覆盖{more}：{combos}", [])
+        ]
 
 
 class _TooBig(Exception):

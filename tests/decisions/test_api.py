@@ -23,8 +23,13 @@ def test_shipped_tables_have_no_error_findings():
 def test_evaluate_returns_outputs_matched_rules_and_explanation():
     result = api.evaluate(
         "sites_general_decoration",
-        {"touches_structure": True, "touches_fire_system": False, "touches_facade": False,
-         "contract_amount": 5_000_000, "floor_area": 2000},
+        {
+            "touches_structure": True,
+            "touches_fire_system": False,
+            "touches_facade": False,
+            "contract_amount": 5_000_000,
+            "floor_area": 2000,
+        },
     )
     assert result.outputs["is_general_decoration"] is False
     assert result.matched[0]["index"] >= 1 and result.matched[0]["rule_id"]

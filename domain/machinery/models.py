@@ -391,3 +391,23 @@ class Dismantling(models.Model):
     @transition(field=state, source=DismantlingState.SUBMITTED, target=DismantlingState.REJECTED)
     def reject(self) -> None:
         """退回."""
+
+
+class UseConfirmation(models.Model):
+    """The supervising engineer's on-site confirmation that a registered machine is in order (监理日常检查确认):
+    the use-registration mark displayed, operators certified, the periodic inspection valid."""
+
+    registration = models.ForeignKey(UseRegistration, on_delete=models.PROTECT, related_name="confirmations")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_on = models.DateField("检查日期")
+    in_order = models.BooleanField("检查结论：正常")
+    note = models.CharField("检查记录", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-confirmed_on", "-id"]
+        verbose_name = "监理使用确认"
+        verbose_name_plural = "监理使用确认"
+
+    def __str__(self) -> str:
+        return f"{self.registration} {self.confirmed_on}"

@@ -419,3 +419,38 @@ def file_dismantling(*, dismantling: Dismantling, acting_user: Any) -> Dismantli
             summary=f"拆卸告知已备案；注销使用登记 {'、'.join(filter(None, closed)) or '（无）'}",
         )
     return dismantling
+
+
+def confirm_use(
+    *, registration: UseRegistration, acting_user: User, in_order: bool, note: str = ""
+) -> Any:
+    """The site's supervising engineer confirms a registered machine on site (监理日常检查确认); a finding that is
+    not in order needs a note and is published for the district's officers."""
+    from .models import UseConfirmation
+
+    registration = UseRegistration.objects.select_related("installation").get(pk=registration.pk)
+    if registration.installation.supervising_engineer_id != getattr(acting_user, "pk", None):
+        raise PermissionDeniedError("只有本工程的监理工程师可以确认。")
+    if registration.state != RegistrationState.APPROVED:
+        raise TransitionNotAllowed("该设备未处于使用登记状态。")
+    if not in_order and not note.strip():
+        raise ValidationError({"note": "检查发现问题时请填写检查记录。"})
+    with transaction.atomic():
+        confirmation = UseConfirmation.objects.create(
+            registration=registration, confirmed_by=acting_user, confirmed_on=timezone.localdate(),
+            in_order=in_order, note=note.strip()[:300],
+        )
+        audit.record(
+            action="machinery.use_confirmed",
+            actor=acting_user,
+            subject=registration,
+            summary=f"监理检查确认：{'正常' if in_order else '发现问题'}{('，' + note.strip()) if note.strip() else ''}",
+        )
+        if not in_order:
+            events.publish(
+                "machinery.use_issue",
+                {"registration_id": registration.pk, "note": note.strip(),
+                 "district_code": registration.installation.site_district_id},
+                subject=registration,
+            )
+    return confirmation

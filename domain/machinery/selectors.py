@@ -110,6 +110,7 @@ def machines_in_use_by_site(user: Any, *, site: str = "", district: str = "") ->
     if district:
         qs = qs.filter(installation__site_district_id=district)
     by_site: dict[str, list[UseRegistration]] = {}
+    qs = qs.prefetch_related("confirmations")
     for registration in qs.order_by("installation__site_name", "inspection_valid_until"):
         by_site.setdefault(registration.installation.site_name, []).append(registration)
     return by_site

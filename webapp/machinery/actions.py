@@ -23,7 +23,14 @@ from domain.organisations.scoping import scope_of
 from tasks.attachments import store_attachment
 from webapp.acting import acting_user
 
-from .forms import DismantlingForm, FilingForm, InstallationForm, ScrapForm, UseRegistrationForm
+from .forms import (
+    ConfirmUseForm,
+    DismantlingForm,
+    FilingForm,
+    InstallationForm,
+    ScrapForm,
+    UseRegistrationForm,
+)
 from .views import _get_machine
 
 
@@ -186,3 +193,24 @@ def scrap(request: HttpRequest, pk: int) -> HttpResponse:
         return f"/machinery/{machine.pk}/"
 
     return _handle(request, form, f"设备报废：{machine}", run)
+
+
+@login_required
+@require_POST
+def confirm_use(request: HttpRequest, pk: int) -> HttpResponse:
+    """监理日常检查确认 from the per-site list."""
+    user = acting_user(request)
+    registration = selectors.registrations_visible_to(user).filter(pk=pk).first()
+    if registration is None:
+        raise Http404("使用登记不存在或您无权查看。")
+    form = ConfirmUseForm(request.POST)
+
+    def run() -> str:
+        reg.confirm_use(
+            registration=registration, acting_user=user, in_order=form.cleaned_data["result"] == "ok",
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, "检查确认已记录。")
+        return "/machinery/in-use/"
+
+    return _handle(request, form, f"监理检查确认：{registration}", run)

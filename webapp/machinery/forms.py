@@ -112,6 +112,11 @@ class DismantlingForm(forms.Form):
         return {key: bool(self.cleaned_data.get(f"check_{key}")) for key in DISMANTLING_CHECKLIST}
 
 
+class ConfirmUseForm(forms.Form):
+    result = forms.ChoiceField(label="检查结论", choices=[("ok", "正常"), ("issue", "发现问题")])
+    note = forms.CharField(label="检查记录", max_length=300, required=False)
+
+
 class ScrapForm(forms.Form):
     reason = forms.CharField(label="报废原因", max_length=300)
 

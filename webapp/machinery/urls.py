@@ -12,6 +12,7 @@ _pages = [
     path("<int:pk>/scrap/", actions.scrap, name="scrap"),
     path("installations/<int:pk>/register/", actions.apply_registration, name="register"),
     path("registrations/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
+    path("registrations/<int:pk>/confirm/", actions.confirm_use, name="confirm"),
 ]
 
 urlpatterns = [path("machinery/", include((_pages, "machinery")))]

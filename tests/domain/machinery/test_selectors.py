@@ -58,9 +58,10 @@ def test_per_site_list_and_query_filters(machinery, platform, user, django_asser
     first, second = filed_machine(), filed_machine(factory_serial_no="TC6010-77777")
     registered(installed(first))
     registered(installed(second))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         by_site = selectors.machines_in_use_by_site(user("officer_pd"))
-        rows = [(r.machine.filing_number, r.machine.owner.name, r.certificate.number) for v in by_site.values() for r in v]
+        rows = [(r.machine.filing_number, r.machine.owner.name, r.certificate.number, list(r.confirmations.all()))
+                for v in by_site.values() for r in v]
     assert list(by_site) == ["浦江镇商品房项目（二期）"] and len(rows) == 2
     lessor = user("ent_lessor")
     assert _ids(selectors.search_machines(lessor, site="浦江镇")) == sorted([first.pk, second.pk])

@@ -269,3 +269,15 @@ def test_installed_machine_cannot_be_scrapped(machinery):
     installed(machine)
     with pytest.raises(TransitionNotAllowed):
         services.scrap_machine(machine=fresh(machine), acting_user=u("ent_lessor"), reason="报废")
+
+
+def test_only_the_sites_supervising_engineer_confirms_use(machinery, platform):
+    registration = registered(installed(filed_machine()))
+    with pytest.raises(PermissionDeniedError):
+        reg.confirm_use(registration=registration, acting_user=u("ent_contractor"), in_order=True)
+    with pytest.raises(ValidationError):
+        reg.confirm_use(registration=registration, acting_user=u("supervisor_eng"), in_order=False)
+    reg.confirm_use(registration=registration, acting_user=u("supervisor_eng"), in_order=True)
+    reg.confirm_use(registration=registration, acting_user=u("supervisor_eng"), in_order=False, note="限位器失灵，已要求停用整改")
+    assert registration.confirmations.count() == 2
+    assert OutboxMessage.objects.filter(payload__type="machinery.use_issue").count() == 1

@@ -172,3 +172,15 @@ def test_registered_machine_shows_on_pages(machinery, platform):
     registration = registered(installed(filed_machine()))
     page = client_for("ent_lessor").get("/machinery/?site=浦江镇").content.decode()
     assert registration.machine.filing_number in page
+
+
+def test_supervising_engineer_confirms_use_from_the_site_list(machinery, platform):
+    registration = registered(installed(filed_machine()))
+    c = client_for("supervisor_eng")
+    assert f"/machinery/registrations/{registration.pk}/confirm/" in c.get("/machinery/in-use/").content.decode()
+    response = c.post(f"/machinery/registrations/{registration.pk}/confirm/", {"result": "issue", "note": ""})
+    assert response.status_code == 400 and "检查记录" in response.content.decode()
+    assert c.post(f"/machinery/registrations/{registration.pk}/confirm/", {"result": "ok"}).status_code == 302
+    other = client_for("ent_contractor").post(f"/machinery/registrations/{registration.pk}/confirm/", {"result": "ok"})
+    assert other.status_code == 403
+    assert registration.confirmations.count() == 1

@@ -23,6 +23,7 @@ from django.utils import timezone
 MAX_ITERATIONS = 10_000
 MAX_SEQUENCE = 100_000
 MAX_EXPONENT = 64
+MAX_STEPS = 1_000_000  # nodes evaluated per expression/script run
 
 
 class ExpressionError(ValueError):
@@ -229,6 +230,7 @@ class _Interpreter:
     def __init__(self, variables: dict[str, Any]):
         self.variables = variables
         self.scopes: list[dict[str, Any]] = []
+        self.steps = 0
 
     # -- statements ---------------------------------------------------------------------------------------
     def exec(self, node: ast.stmt) -> None:
@@ -279,6 +281,9 @@ class _Interpreter:
 
     # -- expressions --------------------------------------------------------------------------------------
     def eval(self, node: ast.AST) -> Any:  # noqa: C901 - one branch per node type reads best
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise ExpressionError("表达式计算量过大", line=getattr(node, "lineno", None))
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):
@@ -338,7 +343,10 @@ class _Interpreter:
             sequence, times = (left, right) if isinstance(left, str | list | tuple) else (right, left)
             if isinstance(times, int) and len(sequence) * times > MAX_SEQUENCE:
                 raise ExpressionError("结果过长")
-        return _BINOPS[type(op)](left, right)
+        result = _BINOPS[type(op)](left, right)
+        if isinstance(result, str | list | tuple) and len(result) > MAX_SEQUENCE * 10:
+            raise ExpressionError("结果过长")
+        return result
 
     def _boolop(self, node: ast.BoolOp) -> Any:
         value: Any = None

@@ -96,3 +96,10 @@ def test_loops_are_bounded():
 def test_dates_and_today():
     assert isinstance(evaluate("today()", {}), dt.date)
     assert evaluate("datetime('2026-05-01T08:00:00+08:00').hour", {}) == 8
+
+
+def test_runaway_scripts_are_stopped():
+    with pytest.raises(ExpressionError, match="结果过长"):
+        execute("s = 'x' * 1000\nfor i in items:\n    s = s + s", {"items": list(range(100))})
+    with pytest.raises(ExpressionError, match="计算量过大"):
+        evaluate("[[i * j for j in items] for i in items]", {"items": list(range(5000))})

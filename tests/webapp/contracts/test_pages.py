@@ -1,0 +1,96 @@
+"""Contract pages in the browser flow: the employer drafts and starts signing, each party confirms on the contract
+page (forms rendered from the work item's schema), public notice and announcement pages need no login, the officer
+desk lists objections and payment supervision, refusals are messages not 500s."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from domain.contracts.models import Contract
+from domain.organisations.models import User
+from tests.domain.contracts import factories
+
+
+def login(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.fixture
+def models(directory, publish_models):
+    publish_models("contract_signing", "contract_payment", "contract_change")
+
+
+def test_draft_start_and_confirm_in_the_browser(models):
+    project = factories.project()
+    employer = login("ent_employer")
+    page = employer.get("/contracts/new/")
+    assert page.status_code == 200 and project.name in page.content.decode()
+    response = employer.post("/contracts/new/", {**factories.contract_data(), "project_id": project.pk,
+                                                 "contractor_id": factories.contractor_org().pk, "award_id": ""})
+    assert response.status_code == 302
+    contract = Contract.objects.get(project=project)
+    assert employer.post(f"/contracts/{contract.pk}/start/").status_code == 302
+    page = employer.get(f"/contracts/{contract.pk}/").content.decode()
+    assert "确认合同草稿" in page and "待我办理" in page
+    employer.post(f"/contracts/{contract.pk}/act/draft/", {"remark": ""})
+    contractor = login("ent_contractor")
+    page = contractor.get(f"/contracts/{contract.pk}/").content.decode()
+    assert "承包人确认合同文本" in page and 'name="confirmed"' in page
+    response = contractor.post(f"/contracts/{contract.pk}/act/contractor_confirm/", {}, follow=True)
+    assert "请阅读合同文本后勾选确认" in response.content.decode()  # unticked: a message, nothing done
+    contractor.post(f"/contracts/{contract.pk}/act/contractor_confirm/", {"confirmed": "on"})
+    employer.post(f"/contracts/{contract.pk}/act/employer_confirm/", {"confirmed": "on"})
+    assert Contract.objects.get(pk=contract.pk).state == "under_public_notice"
+
+    anonymous = Client()
+    assert contract.number in anonymous.get("/contracts/notices/").content.decode()
+    public = anonymous.get(f"/contracts/public/{contract.pk}/").content.decode()
+    assert "登录</a>后可对公示内容提出异议" in public
+    lessor = login("ent_lessor")
+    lessor.post(f"/contracts/{contract.pk}/object/", {"grounds": "中标人项目负责人业绩不实。"})
+    assert Contract.objects.get(pk=contract.pk).state == "objection_pending"
+    desk = login("officer_pd").get("/contracts/officer/").content.decode()
+    assert "中标人项目负责人业绩不实" in desk
+    assert "中标人项目负责人业绩不实" not in login("officer_hp").get("/contracts/officer/").content.decode()
+    assert lessor.get(f"/contracts/{contract.pk}/").status_code == 404  # not a party
+
+
+def test_payment_supervision_settlement_and_public_pages(models):
+    contract = factories.announced()
+    contractor, employer = login("ent_contractor"), login("ent_employer")
+    response = contractor.post(f"/contracts/{contract.pk}/payments/", {
+        "period_end": "2026-11-25", "unit_rate_work": "1000000", "lump_sum_items": "0", "day_work": "0",
+        "safety_fee": "0", "additions": "0", "advance_recovery": "0", "employer_supplied": "0",
+        "cumulative_completed": "0", "cumulative_paid": "0"})
+    assert response.status_code == 302
+    payment = contract.payments.get()
+    page = employer.get(f"/contracts/{contract.pk}/").content.decode()
+    assert "发包人核实进度款" in page
+    employer.post(f"/contracts/{contract.pk}/payments/{payment.pk}/act/verify_payment/", {"certified_amount": "400000"})
+    rows = login("officer_pd").get("/contracts/officer/").content.decode()
+    assert "支付比例低于本期完成价款的60%" in rows
+
+    bad = contractor.post(f"/contracts/{contract.pk}/settlement/", {"file": _upload(b"<oops")}, follow=True)
+    assert bad.status_code == 200 and "不是有效的 XML" in bad.content.decode()
+    from domain.contracts import boq, boq_formats
+    from tests.domain.contracts import bills
+
+    xml = boq_formats.to_xml("结算", boq.normalise(bills.bid_lines()[:20]))
+    contractor.post(f"/contracts/{contract.pk}/settlement/", {"file": _upload(xml, "s.xml")})
+    employer.post(f"/contracts/{contract.pk}/settlement/confirm/")
+    employer.post(f"/contracts/{contract.pk}/settlement/publish/")
+    assert Contract.objects.get(pk=contract.pk).state == "settled"
+    anonymous = Client()
+    assert contract.number in anonymous.get("/contracts/announcements/", {"q": contract.project.name}).content.decode()
+    comparison = anonymous.get(f"/contracts/public/{contract.pk}/settlement/")
+    assert comparison.status_code == 200 and "新增" in comparison.content.decode()
+    assert anonymous.get("/contracts/").status_code == 302  # my contracts need a login
+
+
+def _upload(data: bytes, name: str = "s.xml"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)

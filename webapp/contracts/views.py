@@ -1,0 +1,321 @@
+"""Contract pages: my contracts and search, draft, the contract page with the current step's form, objections,
+payments, changes, settlement; officer desk; public notices, announcements and settlement comparisons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from domain.contracts import changes, payments, selectors, services, settlement, workflow
+from domain.contracts.models import ContractState, PaymentApplication, PricingMethod, Settlement
+from domain.errors import DomainError
+from domain.organisations.models import District, Organisation, OrganisationKind
+from security.audit import history_for
+from webapp.acting import acting_user
+
+from .actions import direct_actions, ready_for
+from .api import draft_contract
+from .forms import data_from, fields_of
+
+
+def _errors(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
+        return "；".join(exc.messages)
+    return str(exc)
+
+
+def guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """POST handlers: a refused step becomes a message on the contract page, never a 500."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response = view(request, pk, *args, **kwargs)
+        except (DomainError, ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+            return redirect("contracts:detail", pk)
+        except Exception as exc:
+            from rest_framework.exceptions import ValidationError as DrfValidationError
+
+            if not isinstance(exc, DrfValidationError):
+                raise
+            messages.error(request, "；".join(str(m) for v in exc.detail.values() for m in v)  # type: ignore[union-attr]
+                           if isinstance(exc.detail, dict) else str(exc.detail))
+            return redirect("contracts:detail", pk)
+        return response
+
+    return wrapper
+
+
+def _visible(request: HttpRequest, pk: int) -> Any:
+    contract = selectors.contracts_visible_to(acting_user(request)).filter(pk=pk).first()
+    if contract is None:
+        raise Http404("合同不存在或您无权查看。")
+    return contract
+
+
+@login_required
+def contract_list(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    qs = selectors.search_contracts(user, text=request.GET.get("q", "").strip()[:100],
+                                    state=request.GET.get("state", ""), district=request.GET.get("district", ""))
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    can_draft = user.organisation is not None and selectors.projects_of(user).filter(
+        employer=user.organisation).exists()
+    return render(request, "contracts/list.html", {"page": page, "params": request.GET, "states": ContractState.choices,
+                                                   "districts": District.objects.all(), "can_draft": can_draft})
+
+
+def _draft_context(request: HttpRequest) -> dict[str, Any]:
+    user = acting_user(request)
+    return {
+        "projects": selectors.projects_of(user).filter(employer=user.organisation).prefetch_related("awards"),
+        "contractors": Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, is_active=True)
+        .exclude(pk=user.organisation_id or 0).order_by("name"),
+        "pricing_methods": PricingMethod.choices,
+    }
+
+
+@login_required
+def contract_new(request: HttpRequest) -> HttpResponse:
+    values: dict[str, Any] = {}
+    if request.method == "POST":
+        values = request.POST.dict()
+        data: dict[str, Any] = {k: v for k, v in values.items() if k != "csrfmiddlewaretoken"}
+        try:
+            data["project_id"] = int(data.get("project_id") or 0)
+            data["contractor_id"] = int(data.get("contractor_id") or 0)
+            data["award_id"] = int(data["award_id"]) if data.get("award_id") else None
+            contract = draft_contract(acting_user(request), data)
+        except (DomainError, ValidationError, ValueError) as exc:
+            messages.error(request, _errors(exc) if not isinstance(exc, ValueError) else "请选择项目和承包人。")
+        except Exception as exc:
+            from rest_framework.exceptions import ValidationError as DrfValidationError
+
+            if not isinstance(exc, DrfValidationError):
+                raise
+            messages.error(request, str(exc.detail))
+        else:
+            messages.success(request, f"已起草合同 {contract.number}，请核对后启动网签。")
+            return redirect("contracts:detail", contract.pk)
+    return render(request, "contracts/new.html", {**_draft_context(request), "values": values})
+
+
+@login_required
+def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _visible(request, pk)
+    if request.method == "POST":
+        try:
+            services.contract_update_draft(contract=contract, data=request.POST.dict(), acting_user=acting_user(request))
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, "草稿已保存。")
+            return redirect("contracts:detail", pk)
+    return render(request, "contracts/edit.html", {"contract": contract, "pricing_methods": PricingMethod.choices})
+
+
+@login_required
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    contract = _visible(request, pk)
+    items = [{"item": i, "fields": fields_of(i.form)} for i in ready_for(contract, user)]
+    pay_items = {}
+    for payment in contract.payments.all():
+        pay_items[payment.pk] = [{"item": i, "fields": fields_of(i.form)}
+                                 for i in workflow.ready_items(payment.process_instance_id) if _may(i, user)]
+    return render(request, "contracts/detail.html", {
+        "contract": contract, "items": items, "actions": direct_actions(contract, user),
+        "objections": contract.objections.select_related("filed_by", "filer_organisation"),
+        "payments": [(p, pay_items.get(p.pk, [])) for p in contract.payments.order_by("period_no")],
+        "changes": contract.changes.select_related("filed_by"),
+        "settlement": Settlement.objects.filter(contract=contract).select_related("bill").first(),
+        "documents": _documents(contract), "audit": history_for(contract),
+        "today": dt.date.today().isoformat(),  # noqa: DTZ011 - a form default only
+    })
+
+
+def _may(item: Any, user: Any) -> bool:
+    from tasks.services import check_can_complete
+
+    try:
+        check_can_complete(item, user)
+    except Exception:
+        return False
+    return True
+
+
+def _documents(contract: Any) -> list[tuple[str, Any]]:
+    from documents.models import Document
+
+    ids = {"合同文本": contract.document_id, "合同公示": contract.notice_document_id,
+           "合同公告": contract.announcement_document_id}
+    found = Document.objects.in_bulk([i for i in ids.values() if i])
+    return [(label, found[i]) for label, i in ids.items() if i in found]
+
+
+@login_required
+@require_POST
+@guarded
+def contract_start(request: HttpRequest, pk: int) -> HttpResponse:
+    workflow.start_signing(contract=_visible(request, pk), acting_user=acting_user(request))
+    messages.success(request, "网签流程已启动，请确认合同草稿以生成合同文本。")
+    return redirect("contracts:detail", pk)
+
+
+@login_required
+@require_POST
+@guarded
+def contract_act(request: HttpRequest, pk: int, element: str) -> HttpResponse:
+    contract = _visible(request, pk)
+    item = workflow.ready_item(contract.process_instance_id, element)
+    if item is None:
+        raise DomainError("该环节已办理或尚未到达，请刷新页面。")
+    workflow.act(instance_id=contract.process_instance_id, element_id=element, data=data_from(item.form, request.POST),
+                 acting_user=acting_user(request))
+    messages.success(request, f"已办理：{item.name}")
+    return redirect("contracts:detail", pk)
+
+
+@login_required
+@require_POST
+def contract_object(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.public_contract(pk)
+    if contract is None:
+        raise Http404("该合同不在公示中。")
+    try:
+        services.objection_file(contract=contract, grounds=request.POST.get("grounds", ""), acting_user=acting_user(request))
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, "异议已提交，发包人答复、主管部门认定后将在本页公开结果。")
+    return redirect("contracts:public", pk)
+
+
+@login_required
+@require_POST
+@guarded
+def payment_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = payments.payment_apply(contract=_visible(request, pk), data=request.POST.dict(),
+                                     acting_user=acting_user(request))
+    messages.success(request, f"第{payment.period_no}期进度款申请已提交，发包人应在 {payment.verify_due_on} 前核实。")
+    return redirect("contracts:detail", pk)
+
+
+@login_required
+@require_POST
+@guarded
+def payment_act(request: HttpRequest, pk: int, payment_id: int, element: str) -> HttpResponse:
+    contract = _visible(request, pk)
+    payment = get_object_or_404(PaymentApplication, pk=payment_id, contract=contract)
+    item = workflow.ready_item(payment.process_instance_id, element)
+    if item is None:
+        raise DomainError("该环节已办理，请刷新页面。")
+    workflow.act(instance_id=payment.process_instance_id, element_id=element, data=data_from(item.form, request.POST),
+                 acting_user=acting_user(request))
+    messages.success(request, f"已办理：{item.name}")
+    return redirect("contracts:detail", pk)
+
+
+@login_required
+@require_POST
+@guarded
+def change_file(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = request.FILES.get("agreement")
+    try:
+        changed_on = dt.date.fromisoformat(request.POST.get("changed_on", ""))
+    except ValueError:
+        raise ValidationError({"changed_on": ["请填写变更发生日期。"]}) from None
+    change = changes.change_file(
+        contract=_visible(request, pk), kind=request.POST.get("kind", ""), changed_on=changed_on,
+        data=request.POST.dict(), reason=request.POST.get("reason", ""), acting_user=acting_user(request),
+        agreement=upload.read() if upload else None, agreement_name=upload.name or "" if upload else "")
+    messages.success(request, f"变更已报送{'（已超过15日报送期限）' if change.late else ''}，待区主管部门审核。")
+    return redirect("contracts:detail", pk)
+
+
+@login_required
+@require_POST
+@guarded
+def settlement_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationError("请选择结算清单文件（.xml、.json 或 .xlsx）。")
+    result = settlement.settlement_submit(contract=_visible(request, pk), data=upload.read(),
+                                          filename=upload.name or "", acting_user=acting_user(request))
+    messages.success(request, f"竣工结算已提交：{result.bill.total} 元，发包人应在 {result.verify_due_on} 前核对。")
+    return redirect("contracts:detail", pk)
+
+
+@login_required
+@require_POST
+@guarded
+def settlement_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    found = get_object_or_404(Settlement, contract=_visible(request, pk))
+    if step == "confirm":
+        settlement.settlement_confirm(settlement=found, acting_user=acting_user(request))
+    elif step == "publish":
+        settlement.settlement_publish(settlement=found, acting_user=acting_user(request))
+    else:
+        raise Http404
+    messages.success(request, "已办理。")
+    return redirect("contracts:detail", pk)
+
+
+@login_required
+def officer_desk(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    visible = selectors.contracts_visible_to(user)
+    return render(request, "contracts/officer.html", {
+        "notices": visible.filter(state__in=("under_public_notice", "objection_pending")),
+        "objections": selectors.open_objections_for(user),
+        "overdue": selectors.search_contracts(user, overdue=True),
+        "supervision": selectors.payment_supervision(user),
+    })
+
+
+def notice_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "contracts/notices.html", {"contracts": selectors.public_notices()[:200]})
+
+
+def announcement_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.announcements(text=q), 20).get_page(request.GET.get("page"))
+    return render(request, "contracts/announcements.html", {"page": page, "q": q, "params": request.GET})
+
+
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.public_contract(pk)
+    if contract is None:
+        raise Http404("该合同未公示或公告。")
+    decided = contract.objections.exclude(state__in=("filed", "answered"))
+    return render(request, "contracts/public.html", {
+        "contract": contract, "decided": decided, "documents": _documents(contract),
+        "published": selectors.published_settlement(pk)})
+
+
+def settlement_comparison(request: HttpRequest, pk: int) -> HttpResponse:
+    published = selectors.published_settlement(pk)
+    if published is None:
+        raise Http404("该合同的竣工结算尚未公布。")
+    labels = dict(boq_parts())
+    return render(request, "contracts/comparison.html", {"settlement": published, "cmp": published.comparison,
+                                                         "labels": labels})
+
+
+def boq_parts() -> list[tuple[str, str]]:
+    from domain.contracts.models import BillPart
+
+    return [*BillPart.choices, ("total", "合计")]

@@ -47,10 +47,13 @@ def record_receipt(
     from documents.models import Delivery, Document
 
     method_map = {"online": Delivery.Method.ELECTRONIC, "on_site": Delivery.Method.DIRECT}
+    document = Document.objects.select_related("issuer").get(pk=document_id)
     delivery = documents.record_delivery(
-        document=Document.objects.get(pk=document_id),
+        document=document,
         recipient_name=recipient_name,
         method=method_map.get(method, Delivery.Method.NOTICE),
         acting_user=acting_user,
     )
+    if delivery.receipt is not None and document.issuer is not None:
+        documents.seal_document(delivery.receipt, organisation=document.issuer, acting_user=None)
     return delivery.receipt_id

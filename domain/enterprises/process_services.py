@@ -10,7 +10,7 @@ from django.core.files import File
 from processes.engine.registry import ServiceContext, service
 
 from . import services
-from .models import CheckCase, RevocationCase
+from .models import CheckCase, RevocationCase, SafetyLicence
 
 
 def _case(ctx: ServiceContext) -> CheckCase:
@@ -149,3 +149,15 @@ def legal_step(ctx: ServiceContext) -> dict[str, Any]:
 def issue_decision(ctx: ServiceContext) -> dict[str, Any]:
     case = services.issue_decision(case=_revocation(ctx), acting_user=ctx.acting_user)
     return {"revocation_state": case.state, "decision_text": case.decision_text}
+
+
+@service("enterprises.restore_licence")
+def restore_licence(ctx: ServiceContext) -> dict[str, Any]:
+    """The suspension timer fired: restore the licence unless a later suspension extended it."""
+    from .services.licences import restore
+
+    import datetime as dt
+
+    period_end = dt.date.fromisoformat(str(ctx.variables["suspended_until"]))
+    licence = SafetyLicence(pk=int(ctx.variables["licence_id"]))
+    return {"restored": restore(licence, on=period_end + dt.timedelta(days=1))}

@@ -99,3 +99,22 @@ def notice_served(notice: Notice) -> None:
 
 def has_process(obj: CheckCase | RevocationCase) -> bool:
     return obj.process_instance_id is not None
+
+
+SUSPENSION_PROCESS = "safety_licence_suspension"
+
+
+def start_suspension_timer(licence: Any, *, acting_user: Any) -> None:
+    """The suspension period as a BPMN timer that restores the licence (暂扣期满恢复)."""
+    if not _published(SUSPENSION_PROCESS):
+        return
+    from processes import engine
+
+    engine.start(
+        SUSPENSION_PROCESS,
+        subject=licence,
+        variables={"licence_id": licence.pk, "suspended_until": licence.suspended_until.isoformat()},
+        acting_user=acting_user,
+        business_key=f"licence-{licence.pk}",
+        district_code=licence.enterprise.district_id,
+    )

@@ -15,7 +15,7 @@ from domain.errors import ProcedureError
 from domain.organisations.roles import Role
 from security import audit
 
-from .. import rules
+from .. import rules, workflow
 from ..models import Accident, AccidentLevel, LicenceState, ReapplicationBan, SafetyLicence, Suspension
 from ._common import add_months, district_of, require_district, require_role, today
 
@@ -115,7 +115,11 @@ def decide_suspension(
         msg = f"按暂扣标准，暂扣天数应在 {scale.days_min}-{scale.days_max} 日之间（{scale.basis}）。"
         raise ProcedureError(msg, errors={"days": [msg]})
     with transaction.atomic():
-        licence = SafetyLicence.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=licence.pk)
+        licence = (
+            SafetyLicence.objects.select_for_update(of=("self",))
+            .select_related("enterprise")
+            .get(pk=licence.pk)
+        )
         if licence.state == LicenceState.REVOKED:
             raise ProcedureError("该许可证已吊销。")
         remaining = (licence.suspended_until - on).days if licence.suspended_until else 0
@@ -152,6 +156,8 @@ def decide_suspension(
                 decided_by=acting_user,
             )
         licence.save(update_fields=["state", "suspended_until"])
+        if not revoke:
+            workflow.start_suspension_timer(licence, acting_user=acting_user)
         audit.record(
             action=f"enterprises.licence_{suspension.outcome}",
             actor=acting_user,
@@ -167,24 +173,31 @@ def decide_suspension(
 
 
 def restore_due(*, on: dt.date | None = None) -> list[int]:
-    """Timer: suspensions whose period has ended restore the licence (暂扣期满)."""
+    """Sweep: suspensions whose period has ended restore the licence (暂扣期满); the procedure's timer does the same
+    where it runs, and whichever comes first wins."""
     on = on or today()
-    done = []
-    for pk in SafetyLicence.objects.filter(state=LicenceState.SUSPENDED, suspended_until__lt=on).values_list(
-        "pk", flat=True
-    ):
-        with transaction.atomic():
-            licence = SafetyLicence.objects.select_for_update(of=("self",)).get(pk=pk)
-            licence.restore()
-            licence.save(update_fields=["state", "suspended_until"])
-            licence.suspensions.filter(outcome="suspend", restored_at__isnull=True).update(
-                restored_at=timezone.now()
-            )
-            audit.record(
-                action="enterprises.licence_restored", subject=licence, summary="暂扣期满，恢复安全生产许可证"
-            )
-        done.append(pk)
-    return done
+    due = SafetyLicence.objects.filter(state=LicenceState.SUSPENDED, suspended_until__lt=on)
+    return [pk for pk in due.values_list("pk", flat=True) if restore(SafetyLicence(pk=pk), on=on)]
+
+
+def restore(licence: SafetyLicence, *, on: dt.date | None = None) -> bool:
+    """Restore the licence when its suspension has ended (idempotent; a later, longer suspension wins)."""
+    on = on or today()
+    with transaction.atomic():
+        licence = SafetyLicence.objects.select_for_update().get(pk=licence.pk)
+        if licence.state != LicenceState.SUSPENDED or (
+            licence.suspended_until and licence.suspended_until >= on
+        ):
+            return False
+        licence.restore()
+        licence.save(update_fields=["state", "suspended_until"])
+        licence.suspensions.filter(outcome="suspend", restored_at__isnull=True).update(
+            restored_at=timezone.now()
+        )
+        audit.record(
+            action="enterprises.licence_restored", subject=licence, summary="暂扣期满，恢复安全生产许可证"
+        )
+    return True
 
 
 def extend_licence(*, licence: SafetyLicence, acting_user: Any) -> SafetyLicence:

@@ -205,6 +205,7 @@ def _served(notice: Notice, acting_user: Any) -> None:
         from .revocation import notice_served as revocation_notice_served
 
         revocation_notice_served(
-            RevocationCase.objects.select_for_update(of=("self",)).get(pk=notice.revocation_case_id), notice=notice
+            RevocationCase.objects.select_for_update(of=("self",)).get(pk=notice.revocation_case_id),
+            notice=notice,
         )
     workflow.notice_served(notice)

@@ -180,3 +180,21 @@ def test_revocation_for_fraud_through_the_bpmn_with_a_sealed_decision(models, di
     assert decision.kind == "decision" and decision.is_sealed
     legal = Document.objects.get(pk=_fresh(revocation).documents["legal_opinion"])
     assert legal.is_sealed
+
+
+def test_suspension_period_is_a_timer_that_restores_the_licence(publish_models, directory, user):
+    from domain.enterprises.models import LicenceState
+
+    publish_models("safety_licence_suspension")
+    lic = factories.licence(directory["contractor"])
+    acc = services.record_accident(
+        licence=lic, acting_user=user("officer_pd"), occurred_on=timezone.localdate(), level="general"
+    )
+    services.decide_suspension(licence=lic, accident=acc, days=30, acting_user=user("approver_pd"))
+    instance = ProcessInstance.objects.get(process_key="safety_licence_suspension")
+    assert round_trip(instance).status == InstanceStatus.WAITING
+    engine.fire_due_timers(now=timezone.now() + dt.timedelta(days=20))
+    assert _fresh(lic).state == LicenceState.SUSPENDED
+    engine.fire_due_timers(now=timezone.now() + dt.timedelta(days=32))
+    assert round_trip(instance).status == InstanceStatus.COMPLETED
+    assert _fresh(lic).state == LicenceState.VALID

@@ -53,3 +53,32 @@ def test_sm2_private_key_stays_in_the_store(store):
     assert crypto.sm2_verify(public, b"doc", sig)
     assert store.current_sm2("seal-test") == (key_id, public)
     assert isinstance(store, FileKeyStore)
+
+
+@pytest.mark.django_db
+def test_rotate_key_command_reencrypts_rows_and_lookups_keep_working(store, certificate):
+    import base64
+
+    from django.core.management import call_command
+
+    from documents import services
+    from documents.models import Delivery
+
+    services.record_delivery(
+        document=certificate, recipient_name="王建国", recipient_id_number="310101199001011234",
+        method="direct", issue_receipt=False,
+    )
+
+    def raw_key_id():
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute("SELECT recipient_id_number FROM documents_delivery")
+            token = base64.b64decode(cur.fetchone()[0])
+        return token[2 : 2 + token[1]].decode()
+
+    assert raw_key_id() == "field.v1"
+    call_command("rotate_key", "field")
+    assert raw_key_id() == "field.v2"
+    call_command("rotate_key", "blind-index")
+    assert Delivery.objects.get(recipient_id_number="310101199001011234").recipient_name == "王建国"

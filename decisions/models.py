@@ -35,7 +35,13 @@ class RuleSet(models.Model):
     key = models.SlugField("标识", max_length=80, unique=True)
     name = models.CharField("名称", max_length=120)
     description = models.TextField("说明", blank=True)
-    rules = models.JSONField("规则（JSON）", default=list)
+    variables = models.JSONField(
+        "变量（JSON）",
+        default=dict,
+        blank=True,
+        help_text='例如 {"arrears_amount": "numeric", "rectified": "boolean"}',
+    )
+    rules = models.JSONField("规则（JSON）", default=list, blank=True)
     active = models.BooleanField("启用", default=True)
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -48,10 +54,13 @@ class RuleSet(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.key}）"
 
+    def document(self) -> dict:
+        return {"variables": self.variables, "rules": self.rules}
+
     def clean(self) -> None:
         from .rulesets import RuleSetError, validate_rules
 
         try:
-            validate_rules(self.key, self.rules)
+            validate_rules(self.key, self.document())
         except RuleSetError as exc:
             raise ValidationError({"rules": exc.message}) from exc

@@ -69,7 +69,11 @@ class Session:
         self.instance = instance
         self.workflow = workflow
         self.acting_user = acting_user if getattr(acting_user, "is_authenticated", False) else None
-        self.completed_before = {t.id for t in all_tasks(workflow) if t.state == TaskState.COMPLETED}
+        tasks = all_tasks(workflow)
+        self.completed_before = {t.id for t in tasks if t.state == TaskState.COMPLETED}
+        # Timer rows and message subscriptions mirror the waits of the last save: none then means no rows now.
+        self.had_timers = bool(waiting_events(tasks, TimerEventDefinition))
+        self.had_messages = bool(waiting_events(tasks, MessageEventDefinition))
         self.actors: dict[UUID, tuple[Any, Any, dict[str, Any]]] = {}
         self.incident: tuple[str, str] | None = None
         self.fresh = False  # a just-started instance has no timer/subscription rows to reconcile
@@ -142,10 +146,13 @@ class Session:
             t for t in tasks if t.state == TaskState.COMPLETED and t.id not in self.completed_before
         ]
         history.append(instance, newly_completed, self.actors, now)
-        sync_timers(instance, tasks, now, active=new_status not in TERMINAL, fresh=self.fresh)
-        sync_subscriptions(instance, tasks, active=new_status not in TERMINAL, fresh=self.fresh)
+        active = new_status not in TERMINAL
+        sync_timers(instance, tasks, now, active=active, fresh=self.fresh or not self.had_timers)
+        sync_subscriptions(instance, tasks, active=active, fresh=self.fresh or not self.had_messages)
+        self.had_timers = bool(active and waiting_events(tasks, TimerEventDefinition))
+        self.had_messages = bool(active and waiting_events(tasks, MessageEventDefinition))
         self.fresh = False
-        inbox.sync(instance, tasks, self.actors, active=new_status not in TERMINAL)
+        inbox.sync(instance, tasks, self.actors, active=active)
         self.completed_before |= {t.id for t in newly_completed}
         self.actors = {}
         return instance
@@ -227,9 +234,11 @@ def sync_timers(
     pending = {} if fresh else {
         (t.task_id, t.due_at): t for t in instance.timers.filter(status=TimerStatus.PENDING)
     }
+    completed = {str(t.id) for t in tasks if t.state == TaskState.COMPLETED} if pending else set()
     for key, row in pending.items():
         if key not in current:
-            fired = row.due_at <= now
+            # fired by the engine itself (time passed during another step), or a cycle moved on; else withdrawn
+            fired = row.task_id in completed or (active and row.due_at <= now)
             row.status = TimerStatus.FIRED if fired else TimerStatus.CANCELLED
             row.fired_at = now if fired else None
             row.lateness_seconds = (now - row.due_at).total_seconds() if fired else None

@@ -111,3 +111,10 @@ def test_home_shows_the_documents_card_and_admins_the_integrity_card(client, dir
     assert "文书与电子印章" in html and "/documents/integrity/" not in html
     client.login(username="admin", password="jianguan-demo")
     assert "/documents/integrity/" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_openapi_schema_documents_the_verify_endpoint(client):
+    resp = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert resp.status_code == 200
+    assert "/api/documents/verify/" in resp.content.decode()

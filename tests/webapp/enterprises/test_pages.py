@@ -150,3 +150,11 @@ def test_licence_suspension_out_of_scale_is_400(login, directory, user):
     assert ok.status_code == 302
     assert type(lic).objects.get(pk=lic.pk).state == "suspended"
     assert client.get("/enterprises/credentials/").status_code == 200
+
+
+def test_home_cards(login, case):
+    from webapp.enterprises.home import cards
+
+    assert cards(User.objects.get(username="ent_contractor"))[0].count == 1
+    assert cards(User.objects.get(username="officer_pd"))[0].count == 1
+    assert login("ent_contractor").get("/").status_code == 200

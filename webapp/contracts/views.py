@@ -136,6 +136,9 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for payment in contract.payments.all():
         pay_items[payment.pk] = [{"item": i, "fields": fields_of(i.form)}
                                  for i in workflow.ready_items(payment.process_instance_id) if _may(i, user)]
+    for change in contract.changes.filter(state="filed"):
+        items += [{"item": i, "fields": fields_of(i.form), "change": change}
+                  for i in workflow.ready_items(change.process_instance_id) if _may(i, user)]
     return render(request, "contracts/detail.html", {
         "contract": contract, "items": items, "actions": direct_actions(contract, user),
         "objections": contract.objections.select_related("filed_by", "filer_organisation"),
@@ -224,6 +227,22 @@ def payment_act(request: HttpRequest, pk: int, payment_id: int, element: str) ->
     if item is None:
         raise DomainError("该环节已办理，请刷新页面。")
     workflow.act(instance_id=payment.process_instance_id, element_id=element, data=data_from(item.form, request.POST),
+                 acting_user=acting_user(request))
+    messages.success(request, f"已办理：{item.name}")
+    return redirect("contracts:detail", pk)
+
+
+@login_required
+@require_POST
+@guarded
+def change_act(request: HttpRequest, pk: int, change_id: int, element: str) -> HttpResponse:
+    from domain.contracts.models import ContractChange
+
+    change = get_object_or_404(ContractChange, pk=change_id, contract=_visible(request, pk))
+    item = workflow.ready_item(change.process_instance_id, element)
+    if item is None:
+        raise DomainError("该变更已审核，请刷新页面。")
+    workflow.act(instance_id=change.process_instance_id, element_id=element, data=data_from(item.form, request.POST),
                  acting_user=acting_user(request))
     messages.success(request, f"已办理：{item.name}")
     return redirect("contracts:detail", pk)

@@ -94,3 +94,16 @@ def _upload(data: bytes, name: str = "s.xml"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+def test_officer_reviews_a_change_on_the_contract_page(models):
+    contract = factories.announced()
+    login("ent_employer").post(f"/contracts/{contract.pk}/changes/", {
+        "kind": "project_manager", "changed_on": "2026-11-20", "project_manager_name": "钱七",
+        "project_manager_cert_no": "沪1312015202000088", "reason": "原负责人调离"})
+    change = contract.changes.get()
+    officer = login("officer_pd")
+    page = officer.get(f"/contracts/{contract.pk}/").content.decode()
+    assert "审核合同变更" in page and "钱七" in page
+    officer.post(f"/contracts/{contract.pk}/changes/{change.pk}/act/review_change/", {"accept": "on"})
+    assert Contract.objects.get(pk=contract.pk).project_manager_name == "钱七"

@@ -184,3 +184,68 @@ def test_supervising_engineer_confirms_use_from_the_site_list(machinery, platfor
     other = client_for("ent_contractor").post(f"/machinery/registrations/{registration.pk}/confirm/", {"result": "ok"})
     assert other.status_code == 403
     assert registration.confirmations.count() == 1
+
+
+def _task(instance_id: int, element_id: str) -> int:
+    from tasks.models import ACTIVE_STATUSES, WorkItem
+
+    return WorkItem.objects.get(instance_id=instance_id, element_id=element_id, status__in=ACTIVE_STATUSES).pk
+
+
+def _complete(username: str, instance_id: int, element_id: str, data: dict) -> None:
+    c = client_for(username)
+    pk = _task(instance_id, element_id)
+    if "jg-claim" in c.get(f"/tasks/{pk}/").content.decode():  # offered to a group: claim it first (认领)
+        assert c.post(f"/tasks/{pk}/claim/").status_code == 302
+    assert "审核意见" in c.get(f"/tasks/{pk}/").content.decode()
+    response = c.post(f"/tasks/{pk}/", {f"f.{k}": v for k, v in data.items()})  # the inbox form's field names
+    body = response.content.decode()
+    assert response.status_code == 302, body[body.find("<main"):][:3000]
+
+
+def test_done_when_the_whole_path_through_the_pages(machinery, platform):
+    """File as the lessor, notify installation, apply as the contractor, review and approve as officers in the
+    inbox, download and verify the certificate, notify dismantling."""
+    lessor, contractor = client_for("ent_lessor"), client_for("ent_contractor")
+    assert lessor.post("/machinery/file/", filing_post()).status_code == 302
+    filing = PropertyFiling.objects.get()
+    _complete("officer_mh", filing.process_instance_id, "officer_review",
+              {"officer_decision": "approve", "officer_opinion": "材料齐全，予以备案"})
+    machine = Machine.objects.get(pk=filing.machine_id)
+    assert machine.state == MachineState.FILED
+    today = timezone.localdate()
+    assert lessor.post(f"/machinery/{machine.pk}/install/", {
+        "site_name": "浦江镇商品房项目（二期）", "site_address": "三鲁公路1188号", "site_district": "310115",
+        "main_contractor": Organisation.objects.get(name="上海浦江建设集团有限公司").pk,
+        "supervising_engineer": User.objects.get(username="supervisor_eng").pk,
+        "installer_name": "上海东起机械租赁有限公司", "installer_qualification_no": "D231012345",
+        "installer_safety_licence_no": "(沪)JZ安许证字[2020]010203", "crew": CREW_TEXT, "plan_summary": "标准方案",
+        "planned_start": (today + timedelta(days=10)).isoformat(), "planned_end": (today + timedelta(days=12)).isoformat(),
+    }).status_code == 302
+    installation = Installation.objects.get()
+    notice = instance_of(installation).pk
+    _complete("ent_contractor", notice, "contractor_review", {"contractor_decision": "approve", "contractor_opinion": "同意安装"})
+    _complete("supervisor_eng", notice, "engineer_review", {"engineer_decision": "approve", "engineer_opinion": "方案已审"})
+    assert contractor.post(f"/machinery/installations/{installation.pk}/register/", {
+        "inspection_body": "上海市建设机械检测中心", "inspection_report_no": "SJJ-2026-T-1001",
+        "inspected_on": (today - timedelta(days=2)).isoformat(),
+        "inspection_valid_until": (today + timedelta(days=360)).isoformat(),
+        "accepted_on": (today - timedelta(days=1)).isoformat(), "operators": OPERATORS_TEXT,
+    }).status_code == 302
+    registration = UseRegistration.objects.get()
+    case = registration.process_instance_id
+    _complete("supervisor_eng", case, "engineer_review", {"engineer_decision": "approve", "engineer_opinion": "资料齐全"})
+    _complete("officer_pd", case, "officer_review", {"officer_decision": "approve", "officer_opinion": "符合条件"})
+    deliver()
+    _complete("approver_pd", case, "approve", {"approver_decision": "approve", "approver_opinion": "准予登记"})
+    registration = UseRegistration.objects.get()
+    pdf = contractor.get(f"/machinery/registrations/{registration.pk}/certificate.pdf")
+    assert verify_pdf(pdf.content).status == "valid"
+    assert Client().get(f"/documents/verify/{registration.certificate.verification_code}/").status_code == 200
+    post = {"dismantler_name": "上海东起机械租赁有限公司", "dismantler_qualification_no": "D231012345",
+            "dismantler_safety_licence_no": "(沪)JZ安许证字[2020]010203", "crew": CREW_TEXT,
+            "planned_date": (today + timedelta(days=5)).isoformat(),
+            **{f"check_{k}": "on" for k in DISMANTLING_CHECKLIST}}
+    assert contractor.post(f"/machinery/{machine.pk}/dismantle/", post).status_code == 302
+    assert Machine.objects.get(pk=machine.pk).state == MachineState.DISMANTLED
+    assert UseRegistration.objects.get().state == RegistrationState.CLOSED

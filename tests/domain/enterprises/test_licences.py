@@ -102,3 +102,25 @@ def test_safety_licence_check_batch_uses_the_staffing_rule(directory, user):
     case = batch.cases.get()
     assert case.licence == short and case.findings[0]["code"] == "managers_below_standard"
     assert _fresh(short).state == LicenceState.UNDER_CHECK
+
+
+def test_failed_licence_check_leads_to_a_suspension_decision(directory, user):
+    lic = factories.licence(directory["contractor"], managers_short=3)
+    batch = services.publish_batch(
+        kind="safety_licence", title="安许核查", acting_user=user("officer_pd"), on=ON
+    )
+    case = batch.cases.get()
+    services.receive_online(notice=case.notices.get(), acting_user=user("ent_contractor"), on=ON)
+    services.submit_rectification(
+        case=case,
+        acting_user=user("ent_contractor"),
+        data={"measures": "招聘中"},
+        files=[factories.evidence()],
+        on=ON,
+    )
+    services.accept_rectification(
+        case=case, acting_user=user("officer_pd"), result="fail", opinion="人员仍不足"
+    )
+    assert _fresh(lic).state == LicenceState.RECTIFYING
+    services.decide_suspension(licence=lic, days=30, acting_user=user("approver_pd"), on=ON)
+    assert _fresh(lic).state == LicenceState.SUSPENDED

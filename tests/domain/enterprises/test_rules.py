@@ -20,6 +20,7 @@ from domain.enterprises import rules
         (False, 4, "major", ("revoke", 0, 0)),
         (True, 1, "general", ("revoke", 0, 0)),  # refuses to rectify while suspended → revoke
         (True, 0, "none", ("revoke", 0, 0)),
+        (False, 0, "none", ("suspend", 30, 60)),  # check failed, conditions lost (days assumed, configurable)
     ],
 )
 def test_suspension_scale_row(refused, count, level, expected):

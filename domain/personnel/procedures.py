@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from domain.errors import ProcedureError
@@ -21,8 +22,12 @@ TRANSFER = "safety_staff_transfer"
 CANCELLATION = "safety_staff_cancellation"
 ALL_KEYS = (CERTIFICATION, EXTENSION, EMPLOYER_CHANGE, TRANSFER, CANCELLATION)
 
-#: 审查意见公示期（日）— data, overridable per start.
+#: 审查意见公示期（日）— data: the ``PERSONNEL_NOTICE_DAYS`` setting, overridable per start.
 DEFAULT_NOTICE_DAYS = 5
+
+
+def configured_notice_days() -> int:
+    return int(getattr(settings, "PERSONNEL_NOTICE_DAYS", DEFAULT_NOTICE_DAYS))
 
 
 def _start(key: str, *, subject: Any, variables: dict[str, Any], acting_user: Any, initiator_org: Any,
@@ -39,12 +44,12 @@ def _base(cert: SafetyCertificate) -> dict[str, Any]:
 
 
 def start_certification(*, person: Person, klass: str, employer: Organisation, acting_user: Any,
-                        job_title: str = "", notice_days: int = DEFAULT_NOTICE_DAYS) -> Any:
+                        job_title: str = "", notice_days: int | None = None) -> Any:
     """M70: the person applies; the employing enterprise confirms next (its operators get the task)."""
     with transaction.atomic():
         cert = services.apply_for_certificate(person=person, klass=klass, employer=employer, job_title=job_title,
                                               acting_user=acting_user)
-        return _start(CERTIFICATION, subject=cert, variables={**_base(cert), "notice_days": int(notice_days)},
+        return _start(CERTIFICATION, subject=cert, variables={**_base(cert), "notice_days": notice_days or configured_notice_days()},
                       acting_user=acting_user, initiator_org=employer, business_key=f"M70-{cert.pk}",
                       district_code=employer.district_id)
 

@@ -249,3 +249,14 @@ def test_done_when_the_whole_path_through_the_pages(machinery, platform):
     assert contractor.post(f"/machinery/{machine.pk}/dismantle/", post).status_code == 302
     assert Machine.objects.get(pk=machine.pk).state == MachineState.DISMANTLED
     assert UseRegistration.objects.get().state == RegistrationState.CLOSED
+
+
+def test_cockpit_panels_count_machines_by_state(machinery, platform):
+    from webapp.machinery.cockpit import panels
+
+    registered(installed(filed_machine()))
+    filed_machine(factory_serial_no="TC6010-31313")
+    found = {p.title: p for p in panels(User.objects.get(username="leader"))}
+    assert found["在用起重机械"].value == 1 and found["30日内检验到期"].value == 0
+    assert sorted(found["起重机械（按状态）"].labels) == sorted(["已使用登记", "已备案"])
+    assert client_for("leader").get("/cockpit/").status_code == 200

@@ -158,3 +158,26 @@ def test_home_cards(login, case):
     assert cards(User.objects.get(username="ent_contractor"))[0].count == 1
     assert cards(User.objects.get(username="officer_pd"))[0].count == 1
     assert login("ent_contractor").get("/").status_code == 200
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_lists_do_not_grow_queries_with_rows(login, directory, user):
+    client = login("officer_pd")
+    factories.qualification(directory["contractor"], short=1)
+    services.publish_batch(kind="qualification", title="一", acting_user=user("officer_pd"))
+    one = {
+        u: _queries(client, u) for u in ("/enterprises/", "/enterprises/notices/", "/enterprises/batches/")
+    }
+    for _ in range(4):
+        factories.qualification(directory["contractor"], short=1)
+    services.publish_batch(kind="qualification", title="二", acting_user=user("officer_pd"))
+    many = {u: _queries(client, u) for u in one}
+    assert many == one

@@ -1,26 +1,20 @@
-"""Day counting for contracts (期限计算, DOMAIN.md §0).
+"""Day counting for contracts (期限计算, DOMAIN.md §0), on the platform's working-day calendar
+(``decisions.calendar``: the statutory Chinese calendar plus administrator overrides).
 
 * Notice periods are counted in working days (工作日) — the period is data (DMN), default 5.
-* The contract law periods (14 days to verify a payment, 30 days to file, 15 days to file a change, 60 days to
+* The contract-law periods (14 days to verify a payment, 30 days to file, 15 days to file a change, 60 days to
   verify a settlement) are calendar days; the start day is not counted and a period ending on a rest day or a
   public holiday moves to the next working day.
-
-The working-day calendar is the decisions layer's (``decisions.calendar``); until it is installed the statutory
-Chinese calendar (``chinesecalendar``) answers directly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from decisions import calendar
+
 
 def is_working_day(day: dt.date) -> bool:
-    try:
-        from decisions import calendar
-    except ImportError:
-        import chinese_calendar
-
-        return bool(chinese_calendar.is_workday(day))
     return bool(calendar.is_working_day(day))
 
 
@@ -33,16 +27,6 @@ def next_working_day(day: dt.date) -> dt.date:
 
 def add_working_days(day: dt.date, n: int) -> dt.date:
     """The ``n``-th working day after ``day`` (the start day is not counted)."""
-    try:
-        from decisions import calendar
-    except ImportError:
-        current = day
-        counted = 0
-        while counted < n:
-            current += dt.timedelta(days=1)
-            if is_working_day(current):
-                counted += 1
-        return current
     return calendar.add_working_days(day, n)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 from typing import Any
 
@@ -13,13 +12,8 @@ PAYMENT_SUPERVISION = "contracts_payment_supervision"
 
 
 def evaluate(decision_id: str, inputs: dict[str, Any]) -> Any:
-    """Evaluate with the decisions layer (``decisions.api``), or the interim reader until it is installed."""
-    try:
-        api = importlib.import_module("decisions.api")
-    except ImportError:
-        from . import local_dmn
+    from decisions import api
 
-        return local_dmn.evaluate(decision_id, inputs)
     return api.evaluate(decision_id, inputs)
 
 

@@ -11,9 +11,10 @@ NUMBER_TYPES = (int, Decimal)
 
 def normalize(value: Any) -> Any:
     """A Python value as FEEL sees it: floats become exact decimals (0.6 stays 0.6), tuples become lists."""
-    if type(value) is float:
+    t = type(value)
+    if t is float:
         return Decimal(repr(value))
-    if isinstance(value, tuple):
+    if t is tuple:
         return [normalize(v) for v in value]
     return value
 

@@ -18,6 +18,16 @@ KNOWN = NUMBER | STRING | BOOLEAN | DATE | DATETIME | {"any", "Any", ""}
 TYPE_LABELS = {"number": "数值", "string": "文本", "boolean": "是/否", "date": "日期", "datetime": "日期时间"}
 
 
+_READY: dict[str, frozenset[type]] = {
+    "number": frozenset({int, Decimal}),
+    "string": frozenset({str}),
+    "boolean": frozenset({bool}),
+    "date": frozenset({dt.date}),
+    "datetime": frozenset({dt.datetime}),
+    "any": frozenset({str, int, Decimal, bool, dt.date, type(None)}),
+}
+
+
 def family(type_ref: str | None) -> str:
     """``number`` | ``string`` | ``boolean`` | ``date`` | ``datetime`` | ``any``."""
     if not type_ref:
@@ -37,6 +47,8 @@ def family(type_ref: str | None) -> str:
 
 def coerce(value: Any, fam: str, label: str) -> Any:
     """``value`` as FEEL type ``fam``; a value that cannot be read so → :class:`DecisionInputError`."""
+    if type(value) in _READY.get(fam, ()):
+        return value
     value = normalize(value)
     if value is None or fam in ("any", "string"):
         return value

@@ -242,6 +242,7 @@ def test_done_when_the_whole_path_through_the_pages(machinery, platform):
     pdf = contractor.get(f"/machinery/registrations/{registration.pk}/certificate.pdf")
     assert verify_pdf(pdf.content).status == "valid"
     assert Client().get(f"/documents/verify/{registration.certificate.verification_code}/").status_code == 200
+    assert contractor.get(f"/cases/{case}/").status_code == 200  # the case page with its diagram
     post = {"dismantler_name": "上海东起机械租赁有限公司", "dismantler_qualification_no": "D231012345",
             "dismantler_safety_licence_no": "(沪)JZ安许证字[2020]010203", "crew": CREW_TEXT,
             "planned_date": (today + timedelta(days=5)).isoformat(),

@@ -64,16 +64,28 @@ def identities_of(user: Any, *, with_substitutions: bool = True) -> list[Identit
     return out
 
 
-def candidate_q(identity: Identity, prefix: str = "") -> Q:
-    """Candidate rows (``prefix`` = path to the candidate, e.g. ``"candidates__"``) that ``identity`` matches."""
-    q = Q(**{f"{prefix}user_id": identity.user_id})
+def candidate_branches(identity: Identity, prefix: str = "") -> list[Q]:
+    """The ways ``identity`` can match a candidate row, one ``Q`` per partial index (user, role, organisation).
+
+    ``prefix`` is the path to the candidate (e.g. ``"candidates__"``)."""
+    branches = [Q(**{f"{prefix}user_id": identity.user_id})]
     roles = sorted(identity.roles)
     if roles:
         districts = ["", identity.district_key] if identity.district_key else [""]
         # organisation- and user-bound rows carry district key ORG, which no user has: no null check needed
-        q |= Q(**{f"{prefix}group__in": roles, f"{prefix}district_code__in": districts})
+        branches.append(Q(**{f"{prefix}group__in": roles, f"{prefix}district_code__in": districts}))
     if identity.organisation_id:
-        q |= Q(**{f"{prefix}organisation_id": identity.organisation_id, f"{prefix}group__in": ["", *roles]})
+        branches.append(
+            Q(**{f"{prefix}organisation_id": identity.organisation_id, f"{prefix}group__in": ["", *roles]})
+        )
+    return branches
+
+
+def candidate_q(identity: Identity, prefix: str = "") -> Q:
+    """Candidate rows that ``identity`` matches, as one ``Q``."""
+    q = Q()
+    for branch in candidate_branches(identity, prefix):
+        q |= branch
     return q
 
 

@@ -9,7 +9,7 @@ and DRF's paginators need.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -17,11 +17,17 @@ from django.db.models import QuerySet
 
 from .models import WorkItem
 
+#: Columns a list row never shows; left out when the page's items are read.
+HEAVY_FIELDS = ("form", "ui_schema", "properties", "documentation", "draft", "data")
+
 
 @dataclass(frozen=True)
 class Source:
-    keys: QuerySet[Any, Any]  # values_list(sort_field, item_id), ordered by the list's order, distinct
-    count: QuerySet[Any, Any]  # rows to count (one per item)
+    """Part of a list: querysets of ``(sort value, item id)`` rows, each already in the list's order (a page takes
+    the first ``stop`` rows of each, so each can be an index scan with a top-N sort), and how to count its items."""
+
+    keys: list[QuerySet[Any, Any]]
+    count: Callable[[], int]
 
 
 class ItemList:
@@ -34,7 +40,7 @@ class ItemList:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = sum(s.count.count() for s in self.sources)
+            self._count = sum(s.count() for s in self.sources)
         return self._count
 
     def __len__(self) -> int:
@@ -60,17 +66,23 @@ class ItemList:
             stop = self.count()
         if stop <= start:
             return []
-        keys: list[tuple[Any, int]] = []
-        for source in self.sources:
-            keys.extend(tuple(row) for row in source.keys[:stop])  # type: ignore[misc]
-        if len(self.sources) > 1:
-            keys.sort(key=lambda k: (k[0] is None, k[0], k[1]), reverse=self.descending)
-        ids: list[int] = []
-        seen: set[int] = set()
-        for _sort, item_id in keys:
-            if item_id not in seen:
-                seen.add(item_id)
-                ids.append(item_id)
-        ids = ids[start:stop]
-        items = WorkItem.objects.select_related("assignee").in_bulk(ids)
+        ids = self._ids(stop)[start:stop]
+        items = WorkItem.objects.select_related("assignee").defer(*HEAVY_FIELDS).in_bulk(ids)
         return [items[i] for i in ids if i in items]
+
+    def _ids(self, stop: int) -> list[int]:
+        """The first ``stop`` distinct item ids in order. An item matched by several rows takes one place, so
+        when that leaves the page short while some query was cut off, read further."""
+        limit = stop
+        while True:
+            keys: list[tuple[Any, int]] = []
+            truncated = False
+            for qs in (q for source in self.sources for q in source.keys):
+                rows = [tuple(row) for row in qs[:limit]]
+                truncated = truncated or len(rows) == limit
+                keys.extend(rows)  # type: ignore[arg-type]
+            keys.sort(key=lambda k: (k[0] is None, k[0], k[1]), reverse=self.descending)
+            ids = list(dict.fromkeys(item_id for _sort, item_id in keys))
+            if len(ids) >= stop or not truncated:
+                return ids[:stop]
+            limit *= 2

@@ -146,23 +146,26 @@ class WorkItemCandidate(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(null=True, blank=True)
+    multi = models.BooleanField(
+        default=False
+    )  # the item is offered to several roles: one person may match twice
 
     class Meta:
         verbose_name = "候选办理人"
         verbose_name_plural = "候选办理人"
         indexes = [
             models.Index(
-                fields=["group", "district_code", "created_at", "item", "due_at"],
+                fields=["group", "district_code", "created_at", "item", "due_at", "multi"],
                 condition=models.Q(active=True),
                 name="candidate_open_group_idx",
             ),
             models.Index(
-                fields=["organisation", "group", "created_at", "item", "due_at"],
+                fields=["organisation", "group", "created_at", "item", "due_at", "multi"],
                 condition=models.Q(active=True),
                 name="candidate_open_org_idx",
             ),
             models.Index(
-                fields=["user", "created_at", "item", "due_at"],
+                fields=["user", "created_at", "item", "due_at", "multi"],
                 condition=models.Q(active=True),
                 name="candidate_open_user_idx",
             ),

@@ -181,7 +181,9 @@ def _create(instance: InstanceRef, tasks: list[ReadyTask]) -> list[WorkItem]:
                 )
             )
             continue
-        for spec in candidate_specs(instance, by_task[item.task_id]):
+        specs = candidate_specs(instance, by_task[item.task_id])
+        multi = len({s.group for s in specs}) > 1
+        for spec in specs:
             candidates.append(
                 WorkItemCandidate(
                     item=item,
@@ -192,6 +194,7 @@ def _create(instance: InstanceRef, tasks: list[ReadyTask]) -> list[WorkItem]:
                     active=active,
                     created_at=item.created_at,
                     due_at=item.due_at,
+                    multi=multi,
                 )
             )
     WorkItemCandidate.objects.bulk_create(candidates)

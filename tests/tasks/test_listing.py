@@ -68,3 +68,23 @@ def test_filters_by_process_and_search(user):
     found = inbox_list(officer, "available", filters=Filters(search=target.business_key))
     assert [i.pk for i in found[0:5]] == [target.pk]
     assert inbox_list(officer, "available", filters=Filters(process="other")).count() == 0
+
+
+def test_counts_and_pages_deduplicate_for_multi_role_and_substitutes(user):
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    _file(2, candidateGroups="reviewer,approver")
+    _file(1)  # a case-officer item
+    reviewer = user("reviewer_pd")
+    reviewer.groups.add(Group.objects.get(name="approver"))
+    reviewer = type(reviewer).objects.get(pk=reviewer.pk)
+    assert counts_for(reviewer)["available"] == 2
+    # a Pudong approver standing in for the reviewer matches the same items through both identities
+    today = timezone.localdate()
+    services.set_substitute(
+        principal=reviewer, substitute=user("approver_pd"), starts_on=today, ends_on=today, acting_user=reviewer
+    )
+    listing = inbox_list(user("approver_pd"), "available")
+    assert listing.count() == 2 and len({i.pk for i in listing[0:10]}) == 2
+    assert counts_for(user("approver_pd"))["available"] == 2

@@ -85,6 +85,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": CONFIG.database}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    import pymysql  # pure-Python driver standing in for mysqlclient (no C build needed)
+
+    pymysql.install_as_MySQLdb()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords: PBKDF2-HMAC-SM3 first (older hashes upgrade on login); logins throttled after repeated failures.

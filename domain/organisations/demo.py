@@ -9,8 +9,8 @@ from collections.abc import Callable
 from django.contrib.auth.models import Group
 
 from .credit_code import make_code
-from .models import District, EnterpriseType, Organisation, OrganisationKind, User
 from .districts import ensure_reference_data
+from .models import District, EnterpriseType, Organisation, OrganisationKind, User
 from .roles import Role
 
 DEMO_ORDER = 10

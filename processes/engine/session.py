@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
+from domain.db import lock_rows
 from domain.errors import ConflictError, NotVisibleError
 from processes.models import (
     InstanceStatus,
@@ -38,7 +39,7 @@ def lock(instance_id: int) -> ProcessInstance:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock() must run inside transaction.atomic()")
     instance = (
-        ProcessInstance.objects.select_for_update(of=("self",))
+        lock_rows(ProcessInstance.objects)
         .select_related("definition")
         .filter(pk=instance_id)
         .first()

@@ -13,6 +13,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from domain.db import lock_rows
 from domain.errors import ProcedureError
 from domain.organisations.models import District
 from domain.organisations.roles import Role
@@ -195,7 +196,7 @@ def open_case(
 
 def _lock(case: CheckCase) -> CheckCase:
     return (
-        CheckCase.objects.select_for_update(of=("self",))
+        lock_rows(CheckCase.objects)
         .select_related("enterprise", "qualification", "licence")
         .get(pk=case.pk)
     )

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from domain.db import lock_rows
 from domain.errors import ProcedureError
 from domain.organisations.roles import Role
 from security import audit
@@ -116,7 +117,7 @@ def decide_suspension(
         raise ProcedureError(msg, errors={"days": [msg]})
     with transaction.atomic():
         licence = (
-            SafetyLicence.objects.select_for_update(of=("self",))
+            lock_rows(SafetyLicence.objects)
             .select_related("enterprise")
             .get(pk=licence.pk)
         )
@@ -209,7 +210,7 @@ def extend_licence(*, licence: SafetyLicence, acting_user: Any) -> SafetyLicence
     if not verdict["without_reexamination"]:
         raise ProcedureError(f"{verdict['reason']}，请按新申请办理。")
     with transaction.atomic():
-        licence = SafetyLicence.objects.select_for_update(of=("self",)).get(pk=licence.pk)
+        licence = lock_rows(SafetyLicence.objects).get(pk=licence.pk)
         licence.extend(valid_to=add_months(licence.valid_to, 12 * EXTENSION_YEARS))
         licence.save(update_fields=["state", "valid_to"])
         audit.record(

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from domain.db import lock_rows
 from domain.errors import ProcedureError
 from domain.organisations.models import Organisation, OrganisationKind
 from domain.organisations.roles import Role
@@ -84,7 +85,7 @@ def issue_notice(
 
 
 def _lock(notice: Notice) -> Notice:
-    return Notice.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=notice.pk)
+    return lock_rows(Notice.objects).select_related("enterprise").get(pk=notice.pk)
 
 
 def receive_online(*, notice: Notice, acting_user: Any, on: dt.date | None = None) -> Notice:
@@ -200,12 +201,12 @@ def _served(notice: Notice, acting_user: Any) -> None:
     if notice.check_case_id:
         from .checks import notice_served
 
-        notice_served(CheckCase.objects.select_for_update(of=("self",)).get(pk=notice.check_case_id))
+        notice_served(lock_rows(CheckCase.objects).get(pk=notice.check_case_id))
     elif notice.revocation_case_id:
         from .revocation import notice_served as revocation_notice_served
 
         revocation_notice_served(
-            RevocationCase.objects.select_for_update(of=("self",)).get(pk=notice.revocation_case_id),
+            lock_rows(RevocationCase.objects).get(pk=notice.revocation_case_id),
             notice=notice,
         )
     workflow.notice_served(notice)

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from domain.db import lock_rows
 from domain.errors import ProcedureError
 from domain.organisations.roles import Role
 from security import audit
@@ -164,7 +165,7 @@ def _opener(acting_user: Any, check_case: CheckCase | None) -> Any:
 
 def _lock(case: RevocationCase) -> RevocationCase:
     return (
-        RevocationCase.objects.select_for_update(of=("self",))
+        lock_rows(RevocationCase.objects)
         .select_related("enterprise", "qualification", "licence")
         .get(pk=case.pk)
     )

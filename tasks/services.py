@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from domain.errors import ConflictError, NotVisibleError, PermissionDeniedError, ProcedureError
+from domain.errors import ConflictError, PermissionDeniedError, ProcedureError
 from domain.organisations.models import User
 from security import audit
 
@@ -268,27 +268,3 @@ def escalate_overdue(*, now: datetime | None = None) -> list[WorkItem]:
             )
             escalated.append(item)
     return escalated
-
-
-@dataclass(frozen=True)
-class Completion:
-    """What the engine needs to complete a work item's Spiff task, after the inbox has checked it."""
-
-    item: WorkItem
-    data: dict[str, Any]
-    on_behalf_of: User | None
-
-
-def prepare_completion(item_id: int, *, data: Any, user: User) -> Completion:
-    """Lock the item, check ``user`` may complete it (403/409), validate ``data`` against its form (400) and link
-    the uploaded files it names to the case. Call inside the engine's transaction, then complete the task."""
-    from .attachments import link_attachments
-    from .forms import validate_data
-
-    item = WorkItem.objects.select_for_update().filter(pk=item_id).first()
-    if item is None:
-        raise NotVisibleError("未找到该事项。")
-    on_behalf_of = check_can_complete(item, user)
-    cleaned = validate_data(item.form, data)
-    link_attachments(item, cleaned, user=user)
-    return Completion(item=item, data=cleaned, on_behalf_of=on_behalf_of)

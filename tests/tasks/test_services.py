@@ -168,3 +168,16 @@ def test_save_draft_requires_a_candidate(user):
     assert WorkItem.objects.get(pk=item.pk).draft == {"opinion": "初步意见"}
     with pytest.raises(PermissionDeniedError):
         services.save_draft(item, user=user("officer_hp"), data={})
+
+
+def test_escalate_overdue_command(user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    item = _item(instance(), ready(dueIn="PT1H"))
+    services.set_due(item, due_at=timezone.now() - timedelta(minutes=1))
+    out = StringIO()
+    call_command("escalate_overdue", stdout=out)
+    assert "1 件" in out.getvalue()
+    assert WorkItem.objects.get(pk=item.pk).escalated_at is not None

@@ -44,6 +44,7 @@ def test_demo_certificate_verifies_in_the_browser_and_an_altered_copy_does_not(l
             pdf = response.body()
             assert response.headers["content-type"] == "application/pdf" and pdf.startswith(b"%PDF-")
 
+            page.goto(f"{live_server.url}/documents/verify/")
             page.set_input_files("input[name=file]", {"name": "证书.pdf", "mimeType": "application/pdf", "buffer": pdf})
             page.locator("button[type=submit]").click()
             page.wait_for_selector("[data-status]")
@@ -51,6 +52,7 @@ def test_demo_certificate_verifies_in_the_browser_and_an_altered_copy_does_not(l
             assert "真实有效" in page.content()
 
             altered = pdf.replace(b"/Producer", b"/Producex", 1)
+            page.goto(f"{live_server.url}/documents/verify/")
             page.set_input_files("input[name=file]", {"name": "证书.pdf", "mimeType": "application/pdf", "buffer": altered})
             page.locator("button[type=submit]").click()
             page.wait_for_selector("[data-status=altered]")

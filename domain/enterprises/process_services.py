@@ -154,9 +154,9 @@ def issue_decision(ctx: ServiceContext) -> dict[str, Any]:
 @service("enterprises.restore_licence")
 def restore_licence(ctx: ServiceContext) -> dict[str, Any]:
     """The suspension timer fired: restore the licence unless a later suspension extended it."""
-    from .services.licences import restore
-
     import datetime as dt
+
+    from .services.licences import restore
 
     period_end = dt.date.fromisoformat(str(ctx.variables["suspended_until"]))
     licence = SafetyLicence(pk=int(ctx.variables["licence_id"]))

@@ -102,7 +102,12 @@ def evaluate(decision_id: str, inputs: dict[str, Any]) -> Any:
         api: Any = importlib.import_module("decisions.api")  # the platform engine, once installed
 
         if api.decision_exists(decision_id):
-            return api.evaluate(decision_id, inputs).outputs
+            try:
+                return api.evaluate(decision_id, inputs).outputs
+            except Exception as exc:
+                if type(exc).__name__ == "DecisionNoMatch":
+                    raise ProcedureError(f"决策表 {decision_id} 没有匹配的规则，请检查输入数据。") from exc
+                raise
     return _local_evaluate(decision_id, inputs)
 
 

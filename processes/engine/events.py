@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.util.task import TaskState
 
@@ -26,6 +26,7 @@ from security import audit
 
 from . import definitions
 from .session import TERMINAL, Session, find_task, lock
+from .spiff import event_part
 
 RUNNABLE = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
 
@@ -77,8 +78,7 @@ def _fire_one(timer_id: int, now: dt.datetime) -> FiredTimer | None:
     if task is None or task.state != TaskState.WAITING:
         _close(timer, TimerStatus.CANCELLED, None)
         return None
-    definition = task.task_spec.event_definition
-    if isinstance(definition, CycleTimerEventDefinition):
+    if isinstance(event_part(task.task_spec, TimerEventDefinition), CycleTimerEventDefinition):
         value = dict(task.internal_data.get("event_value") or {})
         real_now = dt.datetime.now(dt.UTC)
         value["next"] = min(dt.datetime.fromisoformat(value["next"]), real_now - dt.timedelta(microseconds=1)).isoformat()
@@ -185,7 +185,7 @@ def _deliver(instance_id: int, message_name: str, key: str, payload: dict[str, A
 
 
 def _catch(task: Any, payload: dict[str, Any]) -> None:
-    definition = task.task_spec.event_definition
+    definition = event_part(task.task_spec, MessageEventDefinition)
     event = BpmnEvent(definition, payload=payload)
     task.task_spec.catch(task, event)
     if getattr(definition, "message_var", None) is None:

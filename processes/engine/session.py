@@ -29,7 +29,7 @@ from processes.models import (
 )
 
 from . import definitions, history, inbox
-from .spiff import SCRIPT_ENGINE, SERIALIZER_VERSION, RunContext, dump_state, load_state, running
+from .spiff import SCRIPT_ENGINE, SERIALIZER_VERSION, RunContext, dump_state, event_part, load_state, running
 
 TERMINAL = (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED)
 
@@ -206,12 +206,12 @@ def waiting_events(tasks: list[Any], kind: type) -> list[Any]:
     return [
         t
         for t in tasks
-        if t.state == TaskState.WAITING and isinstance(getattr(t.task_spec, "event_definition", None), kind)
+        if t.state == TaskState.WAITING and event_part(t.task_spec, kind) is not None
     ]
 
 
 def timer_due(task: Any) -> tuple[str, dt.datetime] | None:
-    definition = task.task_spec.event_definition
+    definition = event_part(task.task_spec, TimerEventDefinition)
     value = task.internal_data.get("event_value")
     if value is None:
         return None
@@ -239,7 +239,7 @@ def sync_timers(
     for key, row in pending.items():
         if key not in current:
             # fired by the engine itself (time passed during another step), or a cycle moved on; else withdrawn
-            fired = row.task_id in completed or (active and row.due_at <= now)
+            fired = row.due_at <= now and (active or row.task_id in completed)
             row.status = TimerStatus.FIRED if fired else TimerStatus.CANCELLED
             row.fired_at = now if fired else None
             row.lateness_seconds = (now - row.due_at).total_seconds() if fired else None
@@ -266,7 +266,7 @@ def sync_subscriptions(instance: ProcessInstance, tasks: list[Any], *, active: b
     wanted: dict[tuple[str, str], tuple[Any, str]] = {}
     if active:
         for task in waiting_events(tasks, MessageEventDefinition):
-            name = task.task_spec.event_definition.name
+            name = event_part(task.task_spec, MessageEventDefinition).name
             wanted[(str(task.id), name)] = (task, correlation_key(instance, task))
     existing = {} if fresh else {
         (s.task_id, s.message_name): s for s in instance.subscriptions.all()

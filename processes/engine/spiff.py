@@ -27,6 +27,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import BusinessRuleTaskParser, ServiceTaskParser
@@ -73,6 +74,20 @@ class running:
         _RUN.reset(self.token)
 
 
+def event_parts(task_spec: Any) -> list[Any]:
+    """The event definitions a task spec catches (an event-based gateway holds several)."""
+    definition = getattr(task_spec, "event_definition", None)
+    if definition is None:
+        return []
+    if isinstance(definition, MultipleEventDefinition):
+        return list(definition.event_definitions)
+    return [definition]
+
+
+def event_part(task_spec: Any, kind: type) -> Any | None:
+    return next((d for d in event_parts(task_spec) if isinstance(d, kind)), None)
+
+
 # -- restricted script engine -----------------------------------------------------------------------------
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """Evaluates with :mod:`processes.engine.expressions` instead of ``eval``/``exec``."""
@@ -101,7 +116,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
             value = self.environment.evaluate(expression, task.data, external_context)
         except expressions.ExpressionError as exc:
             raise WorkflowTaskException(f"表达式 {expression!r} 出错：{exc.message}", task=task, exception=exc)
-        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+        if event_part(task.task_spec, TimerEventDefinition) is not None:
             value = _timer_value(value)
         return value
 

@@ -19,7 +19,7 @@ from domain.organisations.roles import Role
 
 from . import expressions, registry
 from .definitions import Bundle, Problem
-from .spiff import DecisionTask, EngineParser, RegisteredServiceTask, decisions_api
+from .spiff import DecisionTask, EngineParser, RegisteredServiceTask, decisions_api, event_part
 
 LANE_ROLES = frozenset(r.value for r in Role) | {"initiator"}
 
@@ -115,10 +115,10 @@ def _expressions_of(task_spec: Any) -> Iterator[tuple[str, str, bool]]:
     if isinstance(task_spec, RegisteredServiceTask):
         for name, param in task_spec.operation_params.items():
             yield f"服务参数 {name} ", str(param["value"]), False
-    event_definition = getattr(task_spec, "event_definition", None)
-    if isinstance(event_definition, TimerEventDefinition):
-        yield "定时器表达式", event_definition.expression, False
-    if isinstance(event_definition, MessageEventDefinition):
+    timer = event_part(task_spec, TimerEventDefinition)
+    if timer is not None:
+        yield "定时器表达式", timer.expression, False
+    if event_part(task_spec, MessageEventDefinition) is not None:
         key = _properties(task_spec).get("correlationKey")
         if key:
             yield "消息关联键", key, False

@@ -10,3 +10,10 @@ def run_rename_batch(batch_id: int) -> str:
     from .rename import run_batch
 
     return str(run_batch(batch_id).state)
+
+
+@shared_task(name="personnel.sweep_expiry", time_limit=1800, soft_time_limit=1700)
+def sweep_expiry() -> dict[str, int]:
+    from .services import sweep_expiry as sweep
+
+    return sweep()

@@ -90,7 +90,8 @@ def applications_of(certificates: QuerySet[SafetyCertificate] | list[SafetyCerti
 
     ids = [str(c.pk) for c in certificates]
     ct = ContentType.objects.get_for_model(SafetyCertificate)
-    return ProcessInstance.objects.filter(process_key__in=ALL_KEYS, subject_type=ct, subject_id__in=ids).order_by("-id")
+    return (ProcessInstance.objects.filter(process_key__in=ALL_KEYS, subject_type=ct, subject_id__in=ids)
+            .select_related("definition").order_by("-id"))
 
 
 def archive(user: Any, person: Person) -> dict[str, Any]:

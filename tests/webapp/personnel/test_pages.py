@@ -156,3 +156,26 @@ def test_help_assistant_answers_and_hands_off(client, person, publish_models):
     assert client.get("/personnel/help/queue/").status_code == 403
     _login(client, "officer_city")
     assert "食堂几点开饭" in client.get("/personnel/help/queue/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("username", "url"), [("officer_pd", "/personnel/query/"), ("ent_contractor", "/personnel/"),
+                                               ("person_p", "/personnel/")])
+def test_list_pages_do_not_grow_queries_with_rows(client, person, directory, username, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    valid_certificate(person, klass="A")
+    _login(client, username)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    count()  # warm (session, permissions cache)
+    before = count()
+    for _ in range(5):
+        valid_certificate(employed_person(directory["contractor"]))
+    valid_certificate(person, klass="C1")
+    assert count() == before

@@ -44,6 +44,7 @@ class Config:
     sms_app_secret: str
     permit_api_secret: str
     sampling_draw_cron: str
+    public_base_url: str
     national_platform_url: str = "local"
     national_platform_app_id: str = "jianguan"
     national_platform_secret: str = ""
@@ -136,6 +137,7 @@ def load(environment: dict[str, str] | None = None) -> Config:
         sms_app_secret=env.str("SMS_APP_SECRET", default="") or _derived_secret(var_dir, "sms"),
         permit_api_secret=env.str("PERMIT_API_SECRET", default="") or _derived_secret(var_dir, "permit-api"),
         sampling_draw_cron=env.str("SAMPLING_DRAW_CRON", default="0 9 1 * *"),
+        public_base_url=env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/"),
         national_platform_url=env.str("NATIONAL_PLATFORM_URL", default="local"),
         national_platform_app_id=env.str("NATIONAL_PLATFORM_APP_ID", default="jianguan"),
         national_platform_secret=env.str("NATIONAL_PLATFORM_SECRET", default="")

@@ -163,7 +163,8 @@ SMS_GATEWAY_URL = CONFIG.sms_gateway_url
 SMS_APP_ID = CONFIG.sms_app_id
 SMS_APP_SECRET = CONFIG.sms_app_secret
 PERMIT_API_SECRET = CONFIG.permit_api_secret
-SAMPLING_DRAW_CRON = CONFIG.sampling_draw_cron  # random inspection draws (flows/sampling.py)
+SAMPLING_DRAW_CRON = CONFIG.sampling_draw_cron
+PUBLIC_BASE_URL = CONFIG.public_base_url  # printed in documents' QR codes  # random inspection draws (flows/sampling.py)
 # 全国工程质量安全监管平台 (integrations/national_platform): machine verification and code assignment.
 NATIONAL_PLATFORM_URL = CONFIG.national_platform_url
 NATIONAL_PLATFORM_APP_ID = CONFIG.national_platform_app_id

@@ -37,7 +37,7 @@ def _step(obj: Any, name: str, message: str) -> None:
 
 
 def _lock(contract: Contract) -> Contract:
-    return Contract.objects.select_for_update().select_related("project__district", "employer", "contractor",
+    return Contract.objects.select_for_update(of=("self",)).select_related("project__district", "employer", "contractor",
                                                                 "award").get(pk=contract.pk)
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 from domain.contracts import workflow
 from domain.contracts.models import Contract, ContractState
 from domain.contracts.models.contract import EFFECTIVE_STATES, PUBLIC_STATES
 from domain.contracts.permissions import is_district_officer, party_of
+from domain.errors import DomainError
 
 
 def ready_for(contract: Contract, user: Any) -> list[Any]:
@@ -19,7 +22,7 @@ def ready_for(contract: Contract, user: Any) -> list[Any]:
     for item in workflow.ready_items(contract.process_instance_id):
         try:
             check_can_complete(item, user)
-        except Exception:  # noqa: S112 - not this user's item (permission or four-eyes): not offered
+        except (DomainError, PermissionDenied):  # not this user's item (permission or four-eyes): not offered
             continue
         items.append(item)
     return items

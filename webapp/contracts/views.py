@@ -155,7 +155,7 @@ def _may(item: Any, user: Any) -> bool:
 
     try:
         check_can_complete(item, user)
-    except Exception:
+    except (DomainError, PermissionDenied):
         return False
     return True
 

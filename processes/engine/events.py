@@ -26,7 +26,7 @@ from security import audit
 
 from . import definitions
 from .session import TERMINAL, Session, find_task, lock
-from .spiff import event_part
+from .spiff import event_part, event_parts
 
 RUNNABLE = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
 
@@ -167,7 +167,7 @@ def _deliver(instance_id: int, message_name: str, key: str, payload: dict[str, A
         task = find_task(session.workflow, subscription.task_id)
         if task is None or task.state != TaskState.WAITING:
             continue
-        session.run(lambda task=task: _catch(task, payload))
+        session.run(lambda task=task: _catch(task, message_name, payload))
         delivered = True
     if not delivered:
         return None
@@ -184,8 +184,10 @@ def _deliver(instance_id: int, message_name: str, key: str, payload: dict[str, A
     return True
 
 
-def _catch(task: Any, payload: dict[str, Any]) -> None:
-    definition = event_part(task.task_spec, MessageEventDefinition)
+def _catch(task: Any, message_name: str, payload: dict[str, Any]) -> None:
+    definition = next(
+        d for d in event_parts(task.task_spec) if isinstance(d, MessageEventDefinition) and d.name == message_name
+    )
     event = BpmnEvent(definition, payload=payload)
     task.task_spec.catch(task, event)
     if getattr(definition, "message_var", None) is None:

@@ -29,7 +29,16 @@ from processes.models import (
 )
 
 from . import definitions, history, inbox
-from .spiff import SCRIPT_ENGINE, SERIALIZER_VERSION, RunContext, dump_state, event_part, load_state, running
+from .spiff import (
+    SCRIPT_ENGINE,
+    SERIALIZER_VERSION,
+    RunContext,
+    dump_state,
+    event_part,
+    event_parts,
+    load_state,
+    running,
+)
 
 TERMINAL = (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED)
 
@@ -266,8 +275,9 @@ def sync_subscriptions(instance: ProcessInstance, tasks: list[Any], *, active: b
     wanted: dict[tuple[str, str], tuple[Any, str]] = {}
     if active:
         for task in waiting_events(tasks, MessageEventDefinition):
-            name = event_part(task.task_spec, MessageEventDefinition).name
-            wanted[(str(task.id), name)] = (task, correlation_key(instance, task))
+            for part in event_parts(task.task_spec):
+                if isinstance(part, MessageEventDefinition):
+                    wanted[(str(task.id), part.name)] = (task, correlation_key(instance, task))
     existing = {} if fresh else {
         (s.task_id, s.message_name): s for s in instance.subscriptions.all()
     }

@@ -261,3 +261,14 @@ def test_cockpit_panels_count_machines_by_state(machinery, platform):
     assert found["在用起重机械"].value == 1 and found["30日内检验到期"].value == 0
     assert sorted(found["起重机械（按状态）"].labels) == sorted(["已使用登记", "已备案"])
     assert client_for("leader").get("/cockpit/").status_code == 200
+
+
+def test_malformed_crew_lines_and_ids_are_4xx_not_500(machinery):
+    machine = filed_machine()
+    c = client_for("ent_lessor")
+    response = c.post(f"/machinery/{machine.pk}/install/", {"crew": "李安装,安装拆卸工,HU320"})
+    assert response.status_code == 400 and "第1行应有4项" in response.content.decode()
+    assert c.get("/machinery/file/?machine=abc").status_code == 404
+    refile = c.post(f"/machinery/file/?machine={machine.pk}", filing_post())
+    assert refile.status_code == 409 and "已备案" in refile.content.decode()
+    assert c.get("/machinery/999999/").status_code == 404

@@ -256,3 +256,48 @@ def test_openapi_schema_documents_the_endpoints(directory, api):
         "/api/instances/{id}/diagram/",
     ):
         assert path in schema["paths"], path
+
+
+def test_substitute_completes_for_the_principal_and_history_says_so(filed, api, user):
+    from django.utils import timezone
+
+    from security.models import AuditEvent
+    from tasks.services import set_substitute
+
+    started = filed()
+    task_id = started["open_tasks"][0]["id"]
+    today = timezone.localdate()
+    officer = user("officer_pd")
+    set_substitute(
+        principal=officer, substitute=user("reviewer_pd"), starts_on=today, ends_on=today, acting_user=officer
+    )
+    stand_in = api("reviewer_pd")
+    assert stand_in.get("/api/tasks/?scope=available").json()["count"] == 1
+    assert stand_in.post(f"/api/tasks/{task_id}/claim/").json()["assignee"] == "officer_pd"
+    done = _complete(stand_in, task_id, accept_decision="accept", accept_opinion="代为受理")
+    assert done.status_code == 200
+    history = api("officer_pd").get(f"/api/instances/{started['id']}/").json()["history"]
+    accept = next(h for h in history if h["element_id"] == "accept")
+    assert accept["actor"] == "reviewer_pd" and accept["on_behalf_of"] == "officer_pd"
+    event = AuditEvent.objects.filter(action="tasks.completed").get()
+    assert event.actor.username == "reviewer_pd" and event.on_behalf_of.username == "officer_pd"
+    # the stand-in accepted for the officer, so four-eyes keeps both away from the review
+    review_id = WorkItem.objects.get(instance_id=started["id"], element_id="review").pk
+    assert stand_in.post(f"/api/tasks/{review_id}/claim/").status_code == 403
+
+
+def test_token_auth_and_scope_all(filed, api, client):
+    started = filed()
+    token = client.post(
+        "/api/auth/token/",
+        {"username": "leader", "password": "jianguan-demo"},
+        content_type="application/json",
+    ).json()["token"]
+    from rest_framework.test import APIClient
+
+    leader = APIClient()
+    leader.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    everything = leader.get("/api/tasks/?scope=all").json()
+    assert everything["count"] == 1 and everything["results"][0]["instance_id"] == started["id"]
+    assert leader.get("/api/tasks/?scope=available").json()["count"] == 0  # may see, not a candidate
+    assert APIClient().get("/api/tasks/").status_code in (401, 403)

@@ -54,9 +54,9 @@ def test_start_page_renders_every_widget(ga, browser):
     assert 'name="f.project_name"' in html and 'type="date"' in html and 'name="f.application_type"' in html
     assert '<option value="310115"' in html and "浦东新区" in html  # enum with labels
     assert 'role="switch"' in html  # boolean
-    assert "input-group-text\">元" in html  # money
+    assert 'input-group-text">元' in html  # money
     assert 'type="file"' in html  # attachment
-    assert "data-jg-template=\"lines\"" in html and "f.lines.__i__.quantity" in html  # repeatable rows
+    assert 'data-jg-template="lines"' in html and "f.lines.__i__.quantity" in html  # repeatable rows
     assert "<textarea" in html
 
 
@@ -67,7 +67,9 @@ def test_start_page_is_404_for_who_may_not_start(ga, browser):
 def test_start_from_the_web_with_rows_money_and_a_file(ga, browser):
     client = browser("ent_contractor")
     upload = SimpleUploadedFile("方案.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
-    response = client.post("/processes/general_application/start/", {**START_POST, "f.application_file": upload})
+    response = client.post(
+        "/processes/general_application/start/", {**START_POST, "f.application_file": upload}
+    )
     assert response.status_code == 302
     instance = ProcessInstance.objects.get()
     v = instance.variables
@@ -80,7 +82,9 @@ def test_start_from_the_web_with_rows_money_and_a_file(ga, browser):
     assert v["application_file"] == attachment.pk and attachment.instance_id == instance.pk
     assert response["Location"] == f"/cases/{instance.pk}/"
     case = client.get(response["Location"]).content.decode()
-    assert "彩钢板活动房" in case and "1,200,000.00 元" in case and "方案.pdf" in case and attachment.sm3 in case
+    assert (
+        "彩钢板活动房" in case and "1,200,000.00 元" in case and "方案.pdf" in case and attachment.sm3 in case
+    )
 
 
 def test_invalid_start_form_redisplays_with_field_messages(ga, browser):
@@ -118,7 +122,8 @@ def test_officer_inbox_claim_and_complete_in_pages(filed, browser):
     draft = officer.post(f"/tasks/{item_id}/", {"action": "draft", "f.accept_opinion": "初审中"})
     assert draft.status_code == 302 and WorkItem.objects.get(pk=item_id).draft == {"accept_opinion": "初审中"}
     done = officer.post(
-        f"/tasks/{item_id}/", {"action": "complete", "f.accept_decision": "accept", "f.accept_opinion": "予以受理"}
+        f"/tasks/{item_id}/",
+        {"action": "complete", "f.accept_decision": "accept", "f.accept_opinion": "予以受理"},
     )
     assert done.status_code == 302
     assert WorkItem.objects.get(pk=item_id).status == "completed"
@@ -159,7 +164,8 @@ def test_case_page_draws_the_diagram_with_states(filed, browser, api):
     started = filed()
     item_id = started["open_tasks"][0]["id"]
     api("officer_pd").post(
-        f"/api/tasks/{item_id}/complete/", {"data": {"accept_decision": "accept", "accept_opinion": "受理"}},
+        f"/api/tasks/{item_id}/complete/",
+        {"data": {"accept_decision": "accept", "accept_opinion": "受理"}},
         format="json",
     )
     html = browser("ent_contractor").get(f"/cases/{started['id']}/").content.decode()
@@ -189,7 +195,12 @@ def test_substitute_page_sets_a_substitute(directory, browser):
     today = timezone.localdate()
     response = client.post(
         "/tasks/substitutes/",
-        {"substitute": "reviewer_pd", "starts_on": today.isoformat(), "ends_on": today.isoformat(), "reason": "出差"},
+        {
+            "substitute": "reviewer_pd",
+            "starts_on": today.isoformat(),
+            "ends_on": today.isoformat(),
+            "reason": "出差",
+        },
     )
     assert response.status_code == 302
     assert Substitution.objects.get().substitute.username == "reviewer_pd"

@@ -198,3 +198,22 @@ def test_suspension_period_is_a_timer_that_restores_the_licence(publish_models, 
     engine.fire_due_timers(now=timezone.now() + dt.timedelta(days=32))
     assert round_trip(instance).status == InstanceStatus.COMPLETED
     assert _fresh(lic).state == LicenceState.VALID
+
+
+def test_revocation_with_a_hearing_offered_by_the_dmn(models, directory, user):
+    qual = factories.qualification(directory["contractor"])
+    revocation = services.open_revocation(
+        kind="revoke",
+        ground="improper_grant",
+        credential=qual,
+        acting_user=user("officer_pd"),
+        facts="超越法定职权授予资质",
+        reasons="违法授予",
+        basis="行政许可法第六十九条第一款",
+    )
+    _revocation_to_decision(revocation, user)
+    instance = ProcessInstance.objects.get(pk=revocation.process_instance_id)
+    visited = {h.element_id for h in engine.instance_history(instance)}
+    assert {"hearing_dmn", "hearing"} <= visited
+    assert instance.variables["hearing_offered"] is True
+    assert _fresh(qual).state == QualificationState.REVOKED

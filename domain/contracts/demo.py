@@ -19,9 +19,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from domain.organisations.models import District, Organisation, User
+from domain.organisations.models import Organisation, User
 
-from . import boq, boq_formats, payments, services, settlement, workflow
+from . import boq, boq_formats, payments, registration, services, settlement, workflow
 from .models import BillOfQuantities, Contract, FundingType, Project, TenderAward
 
 DEMO_ORDER = 52
@@ -74,11 +74,13 @@ def _user(name: str) -> User:
 
 
 def _project(code: str, name: str, district: str, funding: str) -> tuple[Project, bool]:
+    existing = Project.objects.filter(code=code).first()
+    if existing is not None:
+        return existing, False
     employer = _user("ent_employer").organisation
     assert employer is not None
-    return Project.objects.get_or_create(code=code, defaults={
-        "name": name, "district": District.objects.get(pk=district), "funding_type": funding, "employer": employer,
-        "registered_on": dt.date(2026, 3, 2), "address": name[:20]})
+    return registration.project_register(code=code, name=name, district_code=district, funding_type=funding,
+                                         employer=employer, registered_on=dt.date(2026, 3, 2)), True
 
 
 def _contractor() -> Organisation:
@@ -141,10 +143,11 @@ def load(out: Callable[[str], None]) -> None:
         bill = settlement.store_bill(kind=BillOfQuantities.Kind.BID, title="中标工程量清单", source_format="json",
                                      data=b"", lines=bid)
         total = boq.totals_by_part(bid)["total"]
-        award = TenderAward.objects.create(
-            tender_reference="HPZB2026-0019", project=project, winner=_contractor(), scope="社区服务中心改建及装饰工程",
-            price=total, duration_days=300, quality_standard="合格", project_manager_name="周明",
-            project_manager_cert_no="沪1312015201500211", awarded_on=dt.date(2026, 4, 18), bid_bill=bill)
+        award = registration.award_record(
+            project=project, tender_reference="HPZB2026-0019", winner=_contractor(), awarded_on=dt.date(2026, 4, 18),
+            bid_bill=bill, data={"scope": "社区服务中心改建及装饰工程", "price": total, "duration_days": 300,
+                                 "quality_standard": "合格", "project_manager_name": "周明",
+                                 "project_manager_cert_no": "沪1312015201500211"})
         contract = _announce(_draft(project, award, title="董家渡社区服务中心改建施工合同",
                                     scope=award.scope, price=str(total), duration_days=300,
                                     project_manager_name="周明", project_manager_cert_no="沪1312015201500211"))

@@ -30,7 +30,7 @@ def project_register(*, code: str, name: str, district_code: str, funding_type: 
         errors["code"] = ["请填写报建编号和项目名称。"]
     if Project.objects.filter(code=code).exists():
         errors["code"] = [f"报建编号 {code} 已登记。"]
-    if errors:
+    if errors or district is None:
         raise ValidationError(errors)
     with transaction.atomic():
         project = Project.objects.create(code=code.strip(), name=name.strip(), district=district,

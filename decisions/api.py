@@ -12,6 +12,7 @@ a multi-hit table gives ``[]``. All errors derive from :class:`DecisionError` (`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,7 @@ from .engine.errors import (
 from .engine.evaluator import evaluate_table
 from .engine.feel_values import describe
 from .engine.model import DecisionTable
-from .registry import Registry, default_registry
+from .registry import Registry, default_registry, snapshot_registry
 
 __all__ = [
     "DecisionError",
@@ -115,9 +116,19 @@ def list_decisions(*, registry: Registry | None = None) -> list[DecisionTable]:
     return _registry(registry).all()
 
 
-def evaluate(decision_id: str, inputs: dict[str, Any], *, registry: Registry | None = None) -> DecisionResult:
-    """Evaluate ``decision_id`` (and the decisions it requires) with ``inputs`` as the FEEL context."""
-    reg = _registry(registry)
+def evaluate(
+    decision_id: str,
+    inputs: dict[str, Any],
+    *,
+    registry: Registry | None = None,
+    sources: Mapping[str, str] | None = None,
+) -> DecisionResult:
+    """Evaluate ``decision_id`` (and the decisions it requires) with ``inputs`` as the FEEL context.
+
+    ``sources`` (``{file name: DMN XML}``, e.g. a published definition's ``dmn_files``) pins the table versions:
+    decisions found there are evaluated from those texts, others from the registry.
+    """
+    reg = snapshot_registry(sources) if sources else _registry(registry)
     return _evaluate(reg, reg.get(decision_id), dict(inputs or {}), ())
 
 

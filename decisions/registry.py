@@ -7,15 +7,17 @@ out and reported in :attr:`Registry.errors` (and the log); the other files keep 
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from django.conf import settings
 
 from .engine.errors import DecisionError, DecisionNotFound
-from .engine.loader import load_file
+from .engine.loader import load_bytes, load_file
 from .engine.model import DecisionTable, Finding
 from .engine.verifier import verify, verify_graph
 
@@ -103,6 +105,45 @@ class Registry:
     def findings(self) -> dict[str, list[Finding]]:
         self.refresh()
         return {t.id: t.findings for t in self.tables.values() if t.findings}
+
+
+class SourceRegistry(Registry):
+    """Tables compiled from given DMN texts — a published process definition's snapshot (``{file: xml}``) — so a
+    running instance keeps the table version it was published with. Ids not in the snapshot come from
+    ``fallback``."""
+
+    def __init__(self, sources: tuple[tuple[str, str], ...], fallback: Registry):
+        super().__init__([], interval=0)
+        self.fallback = fallback
+        for name, text in sources:
+            try:
+                loaded = load_bytes(text.encode("utf-8"), file=name)
+            except DecisionError as exc:
+                self.errors[name] = exc.message
+                continue
+            for table in loaded:
+                self.tables.setdefault(table.id, table)
+        self._signature = ()
+
+    def refresh(self, *, force: bool = False) -> None:
+        return
+
+    def get(self, decision_id: str) -> DecisionTable:
+        table = self.tables.get(decision_id)
+        return table if table is not None else self.fallback.get(decision_id)
+
+    def exists(self, decision_id: str) -> bool:
+        return decision_id in self.tables or self.fallback.exists(decision_id)
+
+
+@functools.lru_cache(maxsize=64)
+def _snapshot(sources: tuple[tuple[str, str], ...]) -> SourceRegistry:
+    return SourceRegistry(sources, default_registry())
+
+
+def snapshot_registry(sources: Mapping[str, str]) -> SourceRegistry:
+    """A (cached) registry over the given DMN texts, e.g. ``ProcessDefinition.dmn_files``."""
+    return _snapshot(tuple(sorted(sources.items())))
 
 
 _default: Registry | None = None

@@ -58,3 +58,34 @@ def test_completing_the_same_task_twice_is_a_conflict(review, user):
     engine.complete_task(instance.pk, task_id, data={"amount": 80}, acting_user=officer)
     with pytest.raises(ConflictError):
         engine.complete_task(instance.pk, task_id, data={"amount": 90}, acting_user=officer)
+
+
+def test_unknown_task_or_instance_is_refused_clearly(review, user):
+    from domain.errors import NotVisibleError
+
+    officer = user("officer_pd")
+    instance = engine.start("test_review", variables={"district_code": "310115"}, acting_user=officer)
+    with pytest.raises(ConflictError):
+        engine.complete_task(instance.pk, "not-a-uuid", data={"amount": 1}, acting_user=officer)
+    with pytest.raises(ConflictError):
+        engine.complete_task(instance.pk, "00000000-0000-0000-0000-000000000000", data={"amount": 1},
+                             acting_user=officer)
+    with pytest.raises(NotVisibleError):
+        engine.complete_task(instance.pk + 1000, ready_tasks(instance)["fill"], data={"amount": 1}, acting_user=officer)
+
+
+def test_an_unpublished_process_cannot_start(db):
+    from domain.errors import ProcedureError
+
+    with pytest.raises(ProcedureError, match="尚未发布"):
+        engine.start("no_such_process")
+
+
+def test_start_about_a_subject_links_it(review, user):
+    officer = user("officer_pd")
+    subject = officer.organisation
+    instance = engine.start("test_review", subject=subject, variables={"district_code": "310101"}, acting_user=officer)
+    instance = round_trip(instance)
+    assert instance.subject == subject
+    assert instance.initiator_org == officer.organisation
+    assert instance.district_code == "310101" and instance.variables["district_code"] == "310101"

@@ -8,6 +8,8 @@ regulator), and its ``organisation`` is empty or the user's organisation.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -213,6 +215,12 @@ class Substitution(models.Model):
         return f"{self.substitute} 代 {self.principal}（{self.starts_on}—{self.ends_on}）"
 
 
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """A storage name nobody can guess (files are served only through the permission-checked download view)."""
+    suffix = filename.rsplit(".", 1)[-1].lower()[:10] if "." in filename else "bin"
+    return f"tasks/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+
+
 class Attachment(models.Model):
     """A file uploaded through a form, hashed and linked to the case (案件附件)."""
 
@@ -221,7 +229,7 @@ class Attachment(models.Model):
         WorkItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
     )
     field = models.CharField("表单字段", max_length=100, blank=True)
-    file = models.FileField("文件", upload_to="tasks/%Y/%m/")
+    file = models.FileField("文件", upload_to=attachment_path)
     original_name = models.CharField("文件名", max_length=255)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField("大小", default=0)

@@ -206,3 +206,17 @@ def test_substitute_page_sets_a_substitute(directory, browser):
     assert Substitution.objects.get().substitute.username == "reviewer_pd"
     bad = client.post("/tasks/substitutes/", {"substitute": "officer_hp", "starts_on": "", "ends_on": ""})
     assert bad.status_code == 400 and "请选择本单位的一名同事" in bad.content.decode()
+
+
+def test_attachments_download_only_for_who_may_see_the_case(ga, browser):
+    client = browser("ent_contractor")
+    upload = SimpleUploadedFile("方案.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
+    client.post("/processes/general_application/start/", {**START_POST, "f.application_file": upload})
+    attachment = Attachment.objects.get()
+    assert "方案" not in attachment.file.name  # stored under an unguessable name
+    url = f"/attachments/{attachment.pk}/"
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 plan"
+    assert browser("officer_pd").get(url).status_code == 200  # the case's district
+    assert browser("ent_employer").get(url).status_code == 404
+    assert browser("officer_hp").get(url).status_code == 404

@@ -139,10 +139,12 @@ def complete_work_item(item_id: int, *, data: dict[str, Any], acting_user: Any) 
     from tasks import services as task_services
     from tasks.models import WorkItem
 
+    instance_id = WorkItem.objects.filter(pk=item_id).values_list("instance_id", flat=True).first()
+    if instance_id is None:
+        raise NotVisibleError("待办事项不存在")
     with transaction.atomic():
-        item = WorkItem.objects.select_for_update().filter(pk=item_id).first()
-        if item is None:
-            raise NotVisibleError("待办事项不存在")
+        lock(instance_id)  # instance first, then the work item: the order every engine step uses (no deadlock)
+        item = WorkItem.objects.select_for_update().get(pk=item_id)
         on_behalf_of = task_services.check_can_complete(item, acting_user)
         return complete_task(
             item.instance_id, item.task_id, data=data, acting_user=acting_user, on_behalf_of=on_behalf_of

@@ -117,9 +117,15 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(DrawRound.objects.select_related("district"), pk=pk)
     revealed = record.state == DrawRoundState.COMPLETED
     verification = draw.verify_record(services.public_record(record)) if revealed else None
+    from domain.organisations.models import User
+
     names = {p["permit_number"]: p.get("name", "") for p in record.population}
-    selected = [{"permit_number": n, "name": names.get(n, ""), "inspectors": record.assignments.get(n, [])}
-                for n in (record.selected or [])]
+    people = {u.username: u.display_name for u in User.objects.filter(username__in=record.inspector_pool)}
+    selected = [
+        {"permit_number": n, "name": names.get(n, ""),
+         "inspectors": [people.get(i, i) for i in record.assignments.get(n, [])]}
+        for n in (record.selected or [])
+    ]
     return render(
         request,
         "sites/draw_detail.html",

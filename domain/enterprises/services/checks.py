@@ -196,9 +196,7 @@ def open_case(
 
 def _lock(case: CheckCase) -> CheckCase:
     return (
-        lock_rows(CheckCase.objects)
-        .select_related("enterprise", "qualification", "licence")
-        .get(pk=case.pk)
+        lock_rows(CheckCase.objects).select_related("enterprise", "qualification", "licence").get(pk=case.pk)
     )
 
 

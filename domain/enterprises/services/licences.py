@@ -31,7 +31,6 @@ class ScaleOutcome:
     days_min: int
     days_max: int
     basis: str
-    rule: str
 
 
 def scale_for(
@@ -57,13 +56,12 @@ def scale_for(
     )
     basis = "；".join(b for b in (row["basis"], late["basis"]) if b)
     if row["outcome"] == "revoke":
-        return ScaleOutcome("revoke", 0, 0, basis, row.get("_rule", ""))
+        return ScaleOutcome("revoke", 0, 0, basis)
     return ScaleOutcome(
         "suspend",
         int(row["days_min"]) + int(late["extra_min"]),
         int(row["days_max"]) + int(late["extra_max"]),
         basis,
-        row.get("_rule", ""),
     )
 
 
@@ -116,11 +114,7 @@ def decide_suspension(
         msg = f"按暂扣标准，暂扣天数应在 {scale.days_min}-{scale.days_max} 日之间（{scale.basis}）。"
         raise ProcedureError(msg, errors={"days": [msg]})
     with transaction.atomic():
-        licence = (
-            lock_rows(SafetyLicence.objects)
-            .select_related("enterprise")
-            .get(pk=licence.pk)
-        )
+        licence = lock_rows(SafetyLicence.objects).select_related("enterprise").get(pk=licence.pk)
         if licence.state == LicenceState.REVOKED:
             raise ProcedureError("该许可证已吊销。")
         remaining = (licence.suspended_until - on).days if licence.suspended_until else 0

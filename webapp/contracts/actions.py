@@ -32,7 +32,7 @@ def direct_actions(contract: Contract, user: Any) -> dict[str, bool]:
     party = party_of(contract, user)
     effective = contract.state in EFFECTIVE_STATES and contract.state != ContractState.SETTLED
     return {
-        "edit": party == "employer" and contract.state == ContractState.DRAFT and not contract.process_instance_id,
+        "edit": party == "employer" and contract.state == ContractState.DRAFT,
         "start": party == "employer" and contract.state == ContractState.DRAFT and not contract.process_instance_id,
         "object": bool(getattr(user, "is_authenticated", False)) and contract.state in PUBLIC_STATES,
         "apply_payment": party == "contractor" and effective,

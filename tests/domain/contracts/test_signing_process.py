@@ -120,6 +120,15 @@ def test_upheld_objection_returns_the_contract_to_the_employer(ready):
     assert contract.state == ContractState.DRAFT
     assert contract.employer_confirmed_at is None
     assert workflow.ready_item(contract.process_instance_id, "draft") is not None
+    # the employer corrects the draft and the contract goes round again to a fresh notice
+    first_document = contract.document_id
+    services.contract_update_draft(contract=contract, data={"title": "某住宅项目施工总承包合同（更正）"},
+                                   acting_user=user("ent_employer"))
+    contract = step(contract, "draft", user("ent_employer"))
+    assert contract.state == ContractState.GENERATED and contract.document_id != first_document
+    contract = step(contract, "employer_confirm", user("ent_employer"), {"confirmed": True})
+    contract = step(contract, "contractor_confirm", user("ent_contractor"), {"confirmed": True})
+    assert contract.state == ContractState.UNDER_PUBLIC_NOTICE and not contract.has_open_objection()
 
 
 def test_small_private_contract_skips_the_notice(ready):

@@ -92,8 +92,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = items_for(request.user)
     path = request.path
 
+    urls = [c["url"] for i in items for c in i.get("children", [i])]
+    matches = [u for u in urls if path == u or (u != "/" and path.startswith(u))]
+    best = max(matches, key=len) if matches else None
+
     def active(url: str) -> str:
-        return "1" if (url != "/" and path.startswith(url)) or path == url else ""
+        return "1" if url == best else ""
 
     for item in items:
         if "children" in item:

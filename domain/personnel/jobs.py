@@ -14,6 +14,6 @@ def run_rename_batch(batch_id: int) -> str:
 
 @shared_task(name="personnel.sweep_expiry", time_limit=1800, soft_time_limit=1700)
 def sweep_expiry() -> dict[str, int]:
-    from .services import sweep_expiry as sweep
+    from .expiry import sweep_expiry as sweep
 
     return sweep()

@@ -5,6 +5,7 @@ from . import views_help, views_office, views_person
 _pages = [
     path("", views_person.home, name="home"),
     path("apply/", views_person.apply, name="apply"),
+    path("profile/", views_person.profile, name="profile"),
     path("change-employer/", views_person.change_employer, name="change-employer"),
     path("certificates/<int:pk>/", views_person.certificate_detail, name="certificate"),
     path("certificates/<int:pk>/download/", views_person.download, name="download"),

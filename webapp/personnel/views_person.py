@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from domain.errors import DomainError, NotVisibleError
 from domain.organisations.models import Organisation, OrganisationKind
 from domain.personnel import procedures, selectors
+from domain.personnel import profile as person_profile
 from domain.personnel.models import CertificateClass, SafetyCertificate
 from webapp.acting import acting_user
 
@@ -86,6 +87,22 @@ def change_employer(request: HttpRequest) -> HttpResponse:
     except (DomainError, ValidationError) as exc:
         return render_error(request, "personnel/home.html", ctx, exc)
     messages.success(request, "变更申请已提交，新聘用单位确认后自动办结。")
+    return redirect("personnel:home")
+
+
+@login_required
+@require_POST
+def profile(request: HttpRequest) -> HttpResponse:
+    """个人信息: photo and constructor registration."""
+    user = acting_user(request)
+    ctx = _home_context(request)
+    try:
+        require(ctx["person"] is not None, "您的账号未关联安管人员信息。")
+        person_profile.update_profile(person=ctx["person"], acting_user=user, photo=request.FILES.get("photo"),
+                                constructor_registration=request.POST.get("constructor_registration"))
+    except (DomainError, ValidationError) as exc:
+        return render_error(request, "personnel/home.html", ctx, exc)
+    messages.success(request, "个人信息已保存。")
     return redirect("personnel:home")
 
 

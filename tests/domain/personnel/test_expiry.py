@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from domain.personnel.expiry import sweep_expiry
 from domain.personnel.models import CertificateState, SafetyCertificate
-from domain.personnel.services import extend_certificate, sweep_expiry
+from domain.personnel.services import extend_certificate
 
 from .factories import employed_person, valid_certificate
 

@@ -179,3 +179,21 @@ def test_list_pages_do_not_grow_queries_with_rows(client, person, directory, use
         valid_certificate(employed_person(directory["contractor"]))
     valid_certificate(person, klass="C1")
     assert count() == before
+
+
+@pytest.mark.django_db
+def test_person_uploads_a_photo_and_registration_then_may_apply_for_b(client, person, publish_models):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    publish_models("safety_staff_certification")
+    _login(client, "person_p")
+    fake = SimpleUploadedFile("a.png", b"GIF89a not a png", content_type="image/png")
+    resp = client.post("/personnel/profile/", {"photo": fake})
+    assert resp.status_code == 400 and "JPG 或 PNG" in resp.content.decode()
+    png = SimpleUploadedFile("me.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, content_type="image/png")
+    assert client.post("/personnel/profile/", {"photo": png, "constructor_registration": "建造师"}).status_code == 400
+    png.seek(0)
+    assert client.post("/personnel/profile/", {"photo": png, "constructor_registration": "沪1312020123456"}).status_code == 302
+    person = Person.objects.get(pk=person.pk)
+    assert person.photo and person.constructor_registration == "沪1312020123456"
+    assert client.post("/personnel/apply/", {"klass": "B", "job_title": "项目经理"}).status_code == 302

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from domain.personnel.services import sweep_expiry
+from domain.personnel.expiry import sweep_expiry
 
 
 class Command(BaseCommand):

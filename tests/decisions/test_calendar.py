@@ -93,3 +93,30 @@ def test_override_wins_over_the_statutory_calendar(db):
 
 def test_without_database_access_the_statutory_calendar_still_answers():
     assert calendar.add_working_days(D(2025, 9, 30), 1) == D(2025, 10, 9)
+
+
+def test_spring_festival_2026_with_two_adjusted_saturdays(db):
+    # 2026: holiday Sun 15 - Mon 23 Feb; Sat 14 Feb and Sat 28 Feb are working days.
+    assert calendar.is_working_day(D(2026, 2, 14)) and calendar.is_working_day(D(2026, 2, 28))
+    assert calendar.add_working_days(D(2026, 2, 13), 1) == D(2026, 2, 14)
+    assert calendar.add_working_days(D(2026, 2, 14), 1) == D(2026, 2, 24)
+    assert calendar.add_working_days(D(2026, 2, 24), 4) == D(2026, 2, 28)
+    assert calendar.working_days_between(D(2026, 2, 13), D(2026, 3, 2)) == 7  # 14, 24-28 (5), 2 Mar
+
+
+def test_an_administrator_adds_next_years_holidays_in_the_admin(db, directory):
+    from django.test import Client
+
+    from domain.organisations.models import User
+    from security.models import AuditEvent
+
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    day = D(calendar.LAST_YEAR + 1, 1, 1)
+    response = client.post(
+        "/admin/decisions/workingdayoverride/add/",
+        {"day": day.isoformat(), "name": "元旦", "note": "国办发明电"},
+    )
+    assert response.status_code == 302
+    assert not calendar.is_working_day(day)
+    assert AuditEvent.objects.filter(action="decisions.working_day_override").exists()

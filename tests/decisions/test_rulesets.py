@@ -128,3 +128,35 @@ def test_saving_raises_the_version_and_is_audited(demo_rulesets, user):
     assert ruleset.version == 2
     event = AuditEvent.objects.filter(action="decisions.ruleset_saved").order_by("-id").first()
     assert event.after["version"] == 2 and "超期，请督办" in str(event.after["rules"])
+
+
+def test_the_admin_form_refuses_an_invalid_rule_set(directory):
+    import json
+
+    from django.test import Client
+
+    from domain.organisations.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    rules = [
+        {
+            "id": "r",
+            "conditions": {"all": [{"name": "ghost", "operator": "less_than", "value": 1}]},
+            "actions": [{"name": "warn", "params": {"level": "red", "message": "x"}}],
+        }
+    ]
+    response = client.post(
+        "/admin/decisions/ruleset/add/",
+        {
+            "key": "broken",
+            "name": "有误的规则集",
+            "description": "",
+            "active": "on",
+            "variables": json.dumps({"amount": "numeric"}),
+            "rules": json.dumps(rules),
+        },
+    )
+    assert response.status_code == 200
+    assert "未声明的变量 ghost" in response.content.decode()
+    assert not RuleSet.objects.filter(key="broken").exists()

@@ -256,3 +256,15 @@ def items_of_instance(instance_id: int) -> QuerySet[WorkItem]:
         .select_related("assignee", "completed_by", "completed_for")
         .order_by("created_at", "id")
     )
+
+
+def may_see_item_data(user: Any, item: WorkItem) -> bool:
+    """Whether ``user`` may read what was entered on ``item`` (opinions, drafts). Regulators of the case see all
+    of it; an enterprise sees only its own steps (the initiator lane) and what it entered — not internal opinions."""
+    from domain.organisations.scoping import scope_of
+
+    if scope_of(user).kind in ("all", "district"):
+        return True
+    if user.pk in (item.assignee_id, item.completed_by_id, item.completed_for_id):
+        return True
+    return item.lane in ("initiator", "applicant") or item.lane in user.role_codes()

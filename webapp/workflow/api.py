@@ -16,19 +16,20 @@ from rest_framework.views import APIView
 
 from domain.errors import NotVisibleError, ProcedureError
 from domain.organisations.models import User
+from domain.organisations.scoping import scope_of
 from processes import engine
 from processes.models import ProcessInstance
 from tasks import services as task_services
 from tasks.attachments import store_attachment
 from tasks.models import ACTIVE_STATUSES, WorkItem
-from tasks.selectors import Filters, get_visible_item, inbox_list
+from tasks.selectors import Filters, get_visible_item, inbox_list, may_see_item_data
 from webapp.acting import acting_user
 from webapp.api.pagination import StandardPagination
 
 from . import serializers as s
 from .actions import complete_item, start_procedure
 from .cases import get_visible_instance
-from .procedures import procedure, procedures_for
+from .procedures import describe, procedure, procedures_for
 
 
 def open_tasks(instance_id: int) -> list[dict[str, Any]]:
@@ -36,7 +37,27 @@ def open_tasks(instance_id: int) -> list[dict[str, Any]]:
     return [{"id": pk, "name": name} for pk, name in rows.values_list("pk", "name")]
 
 
-def _instance_out(instance: ProcessInstance) -> dict[str, Any]:
+PUBLIC_VARIABLES = frozenset({"outcome", "district_code", "initiator_org_id"})
+
+
+def visible_variables(user: Any, instance: ProcessInstance) -> dict[str, Any]:
+    """All variables for the case's regulators; for the applicant only what it filed, its own steps' fields and
+    the outcome — never internal opinions (审核意见 etc.)."""
+    variables = instance.variables
+    if scope_of(user).kind in ("all", "district"):
+        return variables
+    keys = set(PUBLIC_VARIABLES)
+    start_form = describe(instance.definition).start_form or {}
+    keys |= set((start_form.get("properties") or {}).keys())
+    for item in WorkItem.objects.filter(instance_id=instance.pk).only(
+        "form", "lane", "assignee", "completed_by"
+    ):
+        if may_see_item_data(user, item):
+            keys |= set(((item.form or {}).get("properties") or {}).keys())
+    return {k: v for k, v in variables.items() if k in keys}
+
+
+def _instance_out(instance: ProcessInstance, user: Any) -> dict[str, Any]:
     history = [
         {
             "element_id": h.element_id,
@@ -59,7 +80,7 @@ def _instance_out(instance: ProcessInstance) -> dict[str, Any]:
         "district_code": instance.district_code,
         "subject": str(instance.subject) if instance.subject_id else None,
         "started_at": instance.started_at,
-        "variables": instance.variables,
+        "variables": visible_variables(user, instance),
         "open_tasks": open_tasks(instance.pk),
         "history": history,
     }
@@ -99,8 +120,9 @@ class StartInstanceView(APIView):
 class InstanceDetailView(APIView):
     @extend_schema(responses=s.InstanceOut, summary="案件详情（变量、待办、办理记录）")
     def get(self, request: Request, pk: int) -> Response:
-        instance = get_visible_instance(acting_user(request), pk)
-        return Response(s.InstanceOut(_instance_out(instance)).data)
+        user = acting_user(request)
+        instance = get_visible_instance(user, pk)
+        return Response(s.InstanceOut(_instance_out(instance, user)).data)
 
 
 class InstanceDiagramView(APIView):
@@ -140,8 +162,9 @@ class TaskListView(APIView):
 class TaskDetailView(APIView):
     @extend_schema(responses=s.TaskDetailOut, summary="待办详情（含表单 JSON Schema 与当前数据）")
     def get(self, request: Request, pk: int) -> Response:
-        item = get_visible_item(acting_user(request), pk)
-        return Response(s.TaskDetailOut(item).data)
+        user = acting_user(request)
+        item = get_visible_item(user, pk)
+        return Response(s.TaskDetailOut(item, context={"may_see_data": may_see_item_data(user, item)}).data)
 
 
 class ClaimView(APIView):

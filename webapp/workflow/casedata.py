@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from processes import engine
 from processes.models import ProcessInstance
 from tasks.models import Attachment, WorkItem, WorkItemStatus
-from tasks.selectors import items_of_instance
+from tasks.selectors import items_of_instance, may_see_item_data
 
 from .formrender import render_form
 from .procedures import describe
@@ -34,7 +34,11 @@ def application_html(instance: ProcessInstance, attachments: dict[int, Attachmen
 
 
 def case_context(
-    instance_id: int, *, attachments: dict[int, Attachment] | None = None, exclude_item: int | None = None
+    instance_id: int,
+    *,
+    user: Any,
+    attachments: dict[int, Attachment] | None = None,
+    exclude_item: int | None = None,
 ) -> dict[str, Any]:
     instance = ProcessInstance.objects.select_related("definition", "initiator_org", "started_by").get(
         pk=instance_id
@@ -48,7 +52,7 @@ def case_context(
     steps = [
         Step(i, render_form(i.form, i.ui_schema, i.data, readonly=True, attachments=attachments))
         for i in items
-        if i.status == WorkItemStatus.COMPLETED and i.pk != exclude_item
+        if i.status == WorkItemStatus.COMPLETED and i.pk != exclude_item and may_see_item_data(user, i)
     ]
     return {
         "instance": instance,

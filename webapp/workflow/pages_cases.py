@@ -34,9 +34,10 @@ PAGE_SIZE = 20
 
 @login_required
 def case_page(request: HttpRequest, pk: int) -> HttpResponse:
-    instance = instance_or_404(acting_user(request), pk)
+    user = acting_user(request)
+    instance = instance_or_404(user, pk)
     state = engine.diagram_state(instance)
-    context = {**case_context(instance.pk), "diagram": state}
+    context = {**case_context(instance.pk, user=user), "diagram": state}
     return render(request, "workflow/case.html", context)
 
 

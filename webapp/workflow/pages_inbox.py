@@ -21,7 +21,7 @@ from tasks.attachments import store_attachment
 from tasks.identity import Identity, identities_of
 from tasks.listing import ItemList
 from tasks.models import Attachment, WorkItem, WorkItemStatus
-from tasks.selectors import Filters, counts_for, inbox_list
+from tasks.selectors import Filters, counts_for, inbox_list, may_see_item_data
 from webapp.acting import acting_user
 
 from .actions import complete_item
@@ -110,7 +110,7 @@ def _render_task(
             errors,
             attachments=attachments,
         )
-    elif not active:
+    elif not active and may_see_item_data(user, item):
         form_html = render_form(item.form, item.ui_schema, item.data, readonly=True, attachments=attachments)
     context = {
         "item": item,
@@ -118,7 +118,7 @@ def _render_task(
         "holds_it": holds_it,
         "form_html": form_html,
         "overdue": item.is_overdue(),
-        **case_context(item.instance_id, attachments=attachments, exclude_item=item.pk),
+        **case_context(item.instance_id, user=user, attachments=attachments, exclude_item=item.pk),
     }
     return render(request, "workflow/task.html", context, status=status)
 

@@ -113,7 +113,9 @@ class TaskDetailOut(TaskOut):
             "completed_for",
         ]
 
-    def get_data(self, item: WorkItem) -> dict[str, Any]:
+    def get_data(self, item: WorkItem) -> dict[str, Any] | None:
+        if not self.context.get("may_see_data", True):
+            return None
         return item.data if item.status not in ACTIVE_STATUSES else item.draft
 
 

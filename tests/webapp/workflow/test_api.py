@@ -51,7 +51,11 @@ def test_enterprise_starts_and_pudong_officer_claims_and_completes(filed, api, u
     assert [t["name"] for t in done.json()["open_tasks"]] == ["审核"]
 
     case = api("ent_contractor").get(f"/api/instances/{started['id']}/").json()
-    assert case["variables"]["accept_decision"] == "accept"
+    assert case["open_tasks"] == [{"id": case["open_tasks"][0]["id"], "name": "审核"}]
+    assert (
+        api("officer_pd").get(f"/api/instances/{started['id']}/").json()["variables"]["accept_decision"]
+        == "accept"
+    )
     assert [h["element_id"] for h in case["history"] if h["element_type"] == "UserTask"] == ["accept"]
     assert [h["actor"] for h in case["history"] if h["element_id"] == "accept"] == ["officer_pd"]
     diagram = api("officer_pd").get(f"/api/instances/{started['id']}/diagram/").json()
@@ -301,3 +305,22 @@ def test_token_auth_and_scope_all(filed, api, client):
     assert everything["count"] == 1 and everything["results"][0]["instance_id"] == started["id"]
     assert leader.get("/api/tasks/?scope=available").json()["count"] == 0  # may see, not a candidate
     assert APIClient().get("/api/tasks/").status_code in (401, 403)
+
+
+def test_enterprise_does_not_read_internal_opinions(filed, api):
+    started = filed()
+    task_id = started["open_tasks"][0]["id"]
+    officer = api("officer_pd")
+    officer.post(f"/api/tasks/{task_id}/claim/")
+    officer.post(
+        f"/api/tasks/{task_id}/draft/", {"data": {"accept_opinion": "内部意见：待核实"}}, format="json"
+    )
+    assert api("ent_contractor").get(f"/api/tasks/{task_id}/").json()["data"] is None
+    assert api("officer_city").get(f"/api/tasks/{task_id}/").json()["data"] == {
+        "accept_opinion": "内部意见：待核实"
+    }
+    _complete(officer, task_id, accept_decision="accept", accept_opinion="内部意见：材料齐全")
+    assert api("ent_contractor").get(f"/api/tasks/{task_id}/").json()["data"] is None
+    case = api("ent_contractor").get(f"/api/instances/{started['id']}/").json()["variables"]
+    assert "accept_opinion" not in case and case["project_name"] == "浦东张江科创中心二期"
+    assert api("officer_pd").get(f"/api/instances/{started['id']}/").json()["variables"]["accept_opinion"]

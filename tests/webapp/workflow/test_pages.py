@@ -220,3 +220,15 @@ def test_attachments_download_only_for_who_may_see_the_case(ga, browser):
     assert browser("officer_pd").get(url).status_code == 200  # the case's district
     assert browser("ent_employer").get(url).status_code == 404
     assert browser("officer_hp").get(url).status_code == 404
+
+
+def test_case_page_hides_internal_opinions_from_the_enterprise(filed, browser, api):
+    started = filed()
+    item_id = started["open_tasks"][0]["id"]
+    api("officer_pd").post(
+        f"/api/tasks/{item_id}/complete/",
+        {"data": {"accept_decision": "accept", "accept_opinion": "内部意见：材料齐全"}},
+        format="json",
+    )
+    assert "内部意见" not in browser("ent_contractor").get(f"/cases/{started['id']}/").content.decode()
+    assert "内部意见" in browser("officer_pd").get(f"/cases/{started['id']}/").content.decode()

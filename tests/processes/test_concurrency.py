@@ -73,3 +73,58 @@ def test_two_sweeps_at_once_fire_each_timer_once(publish, user):
     assert len(fired) == len(set(fired)) == len(instances)  # one "reminder" per instance, none twice
     for instance in instances:
         assert ProcessHistory.objects.filter(instance=instance, element_id="remind").count() == 1
+
+
+def _complete_and_sweep_at_once(item_id: int, officer) -> list[BaseException]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from domain.errors import DomainError
+
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def complete() -> None:
+        try:
+            barrier.wait()
+            engine.complete_work_item(item_id, data={}, acting_user=officer)
+        except DomainError:
+            pass  # the deadline won: the item was withdrawn
+        except BaseException as exc:  # a deadlock or anything else fails the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def sweep() -> None:
+        try:
+            barrier.wait()
+            engine.fire_due_timers(now=timezone.now() + timedelta(days=6))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=complete), threading.Thread(target=sweep)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="row locks need a server database (CI runs PostgreSQL)")
+def test_a_deadline_firing_while_the_task_is_completed_never_deadlocks(publish, user):
+    from tasks.models import WorkItem
+
+    publish("deadline")
+    officer = user("officer_pd")
+    for _ in range(3):
+        with transaction.atomic():
+            instance = engine.start("test_deadline", variables={"district_code": "310115", "notice_date": "2030-01-10"},
+                                    acting_user=officer)
+        item = WorkItem.objects.get(instance_id=instance.pk, element_id="answer")
+        assert _complete_and_sweep_at_once(item.pk, officer) == []
+        elements = set(ProcessHistory.objects.filter(instance=instance).values_list("element_id", flat=True))
+        assert ("answer" in elements) != ("overdue" in elements)  # exactly one of them happened

@@ -134,3 +134,11 @@ def help_queue(user: Any) -> QuerySet[HelpRequest]:
     if scope.kind == "none" or scope.kind == "enterprise":
         return HelpRequest.objects.none()
     return HelpRequest.objects.select_related("asked_by").order_by("state", "-created_at")
+
+
+def public_notices(*, kind: str = "") -> QuerySet[PublicNotice]:
+    """公示公告 are public by law: review opinions under notice and announced results (no ID numbers)."""
+    qs = PublicNotice.objects.select_related("certificate")
+    if kind in PublicNotice.Kind.values:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-starts_on", "-id")

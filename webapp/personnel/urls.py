@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views_help, views_office, views_person
+from . import views_help, views_office, views_person, views_public
 
 _pages = [
     path("", views_person.home, name="home"),
@@ -19,6 +19,7 @@ _pages = [
     path("renames/<int:pk>/", views_office.rename_detail, name="rename"),
     path("renames/<int:pk>/progress/", views_office.rename_progress, name="rename-progress"),
     path("renames/<int:pk>/resume/", views_office.rename_resume, name="rename-resume"),
+    path("notices/", views_public.notices, name="notices"),
     path("help/", views_help.help_page, name="help"),
     path("help/ask/", views_help.ask, name="ask"),
     path("help/queue/", views_help.queue, name="help-queue"),

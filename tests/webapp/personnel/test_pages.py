@@ -197,3 +197,14 @@ def test_person_uploads_a_photo_and_registration_then_may_apply_for_b(client, pe
     person = Person.objects.get(pk=person.pk)
     assert person.photo and person.constructor_registration == "沪1312020123456"
     assert client.post("/personnel/apply/", {"klass": "B", "job_title": "项目经理"}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_notices_are_public_and_carry_no_id_numbers(client, person, directory):
+    from domain.personnel.services import apply_for_certificate, publish_review_notice
+
+    cert = apply_for_certificate(person=person, klass="C2", employer=directory["contractor"])
+    publish_review_notice(certificate=cert, opinion="考核合格", period_days=5)
+    page = client.get("/personnel/notices/").content.decode()  # anonymous
+    assert "审查意见公示" in page and "张页面" in page and "公示中" in page
+    assert "310115199001011234" not in page

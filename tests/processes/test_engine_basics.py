@@ -89,3 +89,16 @@ def test_start_about_a_subject_links_it(review, user):
     assert instance.subject == subject
     assert instance.initiator_org == officer.organisation
     assert instance.district_code == "310101" and instance.variables["district_code"] == "310101"
+
+
+def test_state_from_an_older_serializer_version_is_migrated_on_load(review, user):
+    from processes.engine.spiff import SERIALIZER_VERSION
+    from processes.models import ProcessInstance
+
+    officer = user("officer_pd")
+    instance = engine.start("test_review", variables={"district_code": "310115"}, acting_user=officer)
+    task_id = ready_tasks(instance)["fill"]
+    ProcessInstance.objects.filter(pk=instance.pk).update(serializer_version="1.4")  # as saved by Spiff 3.0
+    instance = engine.complete_task(instance.pk, task_id, data={"amount": 10}, acting_user=officer)
+    instance = round_trip(instance)
+    assert instance.status == InstanceStatus.COMPLETED and instance.serializer_version == SERIALIZER_VERSION

@@ -49,6 +49,27 @@ def _text(node: Any, name: str = "text") -> str:
     return (child.text or "").strip() if child is not None else ""
 
 
+FEEL_LANGUAGES = frozenset(
+    {
+        "",
+        "feel",
+        "https://www.omg.org/spec/DMN/20191111/FEEL/",
+        "http://www.omg.org/spec/DMN/20180521/FEEL/",
+        "http://www.omg.org/spec/FEEL/20140401",
+        "https://www.omg.org/spec/FEEL/20140401",
+    }
+)
+
+
+def _check_language(node: Any, where: dict[str, str], cell: str = "") -> None:
+    """Only FEEL is evaluated: a cell or file declaring JUEL, JavaScript, Python … is refused."""
+    language = (node.get("expressionLanguage") or "").strip() if node is not None else ""
+    if language.lower() not in FEEL_LANGUAGES and language not in FEEL_LANGUAGES:
+        raise DecisionLoadError(
+            f"只支持 FEEL 表达式，不支持 expressionLanguage=“{language}”", cell=cell, **where
+        )
+
+
 def file_version(data: bytes) -> str:
     """The version of a table: the first 12 hex digits of its file's SHA-256."""
     return hashlib.sha256(data).hexdigest()[:12]
@@ -68,6 +89,7 @@ def load_bytes(data: bytes, *, file: str = "<memory>") -> list[DecisionTable]:
     namespace = etree.QName(root).namespace or ""
     if etree.QName(root).localname != "definitions" or namespace not in DMN_NAMESPACES:
         raise DecisionLoadError("不是 DMN 文件（根元素应为 DMN 1.1–1.5 的 definitions）", file=file)
+    _check_language(root, {"file": file})
     version = file_version(data)
     tables = []
     for decision in _children(root, "decision"):
@@ -167,6 +189,7 @@ def _load_input(node: Any, n: int, where: dict[str, str]) -> Input:
     label = node.get("label") or ""
     cell = f"输入列 {n}（{label or node.get('id') or ''}）"
     expression = _child(node, "inputExpression")
+    _check_language(expression, where, cell)
     text = _text(expression) if expression is not None else ""
     if not text:
         raise DecisionLoadError("输入列缺少输入表达式（inputExpression）", cell=cell, **where)
@@ -239,6 +262,7 @@ def _load_rule(node: Any, n: int, inputs: list[Input], outputs: list[Output], wh
         )
     tests, test_fns, input_texts = [], [], []
     for c, (entry, inp) in enumerate(zip(entries, inputs, strict=True), 1):
+        _check_language(entry, rule_where, f"输入列 {c}（{inp.title}）")
         text = _text(entry)
         parsed, fn = (
             _tests(text, rule_where, f"输入列 {c}（{inp.title}）")
@@ -250,6 +274,7 @@ def _load_rule(node: Any, n: int, inputs: list[Input], outputs: list[Output], wh
         input_texts.append(text or "-")
     output_texts, output_exprs, output_fns = [], [], []
     for c, (entry, out) in enumerate(zip(results, outputs, strict=True), 1):
+        _check_language(entry, rule_where, f"输出列 {c}（{out.title}）")
         text = _text(entry)
         expr, fn = _expr(text, rule_where, f"输出列 {c}（{out.title}）")
         output_texts.append(text)

@@ -61,3 +61,19 @@ def test_a_message_start_event_starts_an_instance(publish, user):
     assert instance.business_key == "HT-2026-001"
     assert instance.variables["reason"] == "价格异常"
     assert list(ready_tasks(instance)) == ["handle"]
+
+
+def test_an_interrupting_boundary_message_withdraws_the_task(publish, user):
+    from tasks.models import WorkItem, WorkItemStatus
+
+    publish("withdrawal")
+    instance = engine.start("test_withdrawal", variables={"application_no": "SQ-7", "district_code": "310115"},
+                            acting_user=user("officer_pd"))
+    item = WorkItem.objects.get(instance_id=instance.pk, element_id="review")
+    result = engine.correlate("application_withdrawn", "SQ-7", {"reason": "材料有误"})
+    assert [i.pk for i in result.instances] == [instance.pk]
+    instance = round_trip(instance)
+    assert instance.status == InstanceStatus.COMPLETED and instance.variables["reason"] == "材料有误"
+    assert "end_withdrawn" in engine.diagram_state(instance)["completed"]
+    item.refresh_from_db()
+    assert item.status == WorkItemStatus.CANCELLED

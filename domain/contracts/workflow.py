@@ -66,8 +66,12 @@ def ready_item(instance_id: int | None, element_id: str) -> Any:
 def act(*, instance_id: int | None, element_id: str, data: dict[str, Any], acting_user: Any) -> None:
     """Complete the ready task ``element_id`` of the instance as ``acting_user`` (inbox permission rules apply)."""
     from processes import engine
+    from tasks.forms import validate_data
+    from tasks.services import check_can_complete
 
     item = ready_item(instance_id, element_id)
     if item is None:
         raise ConflictError("当前环节不是该事项，页面可能已过期，请刷新后再办理。")
+    check_can_complete(item, acting_user)  # who may act comes before what they sent
+    validate_data(item.form, data)  # per-field Chinese messages (the form's x-message where it has one)
     engine.complete_work_item(item.pk, data=data, acting_user=acting_user)

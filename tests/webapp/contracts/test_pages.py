@@ -107,3 +107,9 @@ def test_officer_reviews_a_change_on_the_contract_page(models):
     assert "审核合同变更" in page and "钱七" in page
     officer.post(f"/contracts/{contract.pk}/changes/{change.pk}/act/review_change/", {"accept": "on"})
     assert Contract.objects.get(pk=contract.pk).project_manager_name == "钱七"
+
+
+def test_cockpit_shows_contract_panels(models):
+    factories.announced()
+    page = login("leader").get("/cockpit/")
+    assert page.status_code == 200 and "合同状态分布" in page.content.decode()

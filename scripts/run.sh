@@ -30,7 +30,9 @@ cat <<TXT
   演示账户（密码均为 jianguan-demo）:
     admin · officer_pd reviewer_pd approver_pd · officer_hp · officer_mh
     officer_city reviewer_city approver_city legal_city · leader
-    ent_contractor ent_employer ent_lessor （法定代表人: *_legal）
+    ent_contractor ent_employer ent_lessor （法定代表人: *_legal） · supervisor_eng
+    inspector_pd1 … · person_zhang person_li person_wang（完整列表见 README）
+  Prefect（定时任务）: http://127.0.0.1:${PREFECT_PORT:-4200}/
 
 TXT
 $PY manage.py runserver "${HOST}:${PORT}" --insecure

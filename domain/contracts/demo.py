@@ -147,7 +147,7 @@ def load(out: Callable[[str], None]) -> None:
             project=project, tender_reference="HPZB2026-0019", winner=_contractor(), awarded_on=dt.date(2026, 4, 18),
             bid_bill=bill, data={"scope": "社区服务中心改建及装饰工程", "price": total, "duration_days": 300,
                                  "quality_standard": "合格", "project_manager_name": "周明",
-                                 "project_manager_cert_no": "沪1312015201500211"})
+                                 "project_manager_cert_no": "沪1312015201500211", "ceiling_price": "2500000.00"})
         contract = _announce(_draft(project, award, title="董家渡社区服务中心改建施工合同",
                                     scope=award.scope, price=str(total), duration_days=300,
                                     project_manager_name="周明", project_manager_cert_no="沪1312015201500211"))

@@ -54,7 +54,8 @@ def award_record(*, project: Project, tender_reference: str, winner: Organisatio
             tender_reference=tender_reference, project=project, winner=winner, price=price, awarded_on=awarded_on,
             scope=data["scope"], duration_days=int(data["duration_days"]), quality_standard=data["quality_standard"],
             project_manager_name=data["project_manager_name"],
-            project_manager_cert_no=data.get("project_manager_cert_no", ""), bid_bill=bid_bill)
+            project_manager_cert_no=data.get("project_manager_cert_no", ""), bid_bill=bid_bill,
+            ceiling_price=Decimal(str(data["ceiling_price"])) if data.get("ceiling_price") else None)
         audit.record(action="contracts.award_recorded", actor=acting_user, subject=project,
                      summary=f"登记中标结果 {tender_reference}：{winner.name} {price} 元")
         finance.send_award(award)

@@ -93,4 +93,4 @@ def projects_of(user: Any) -> QuerySet[Project]:
 
 def published_settlement(pk: int) -> Settlement | None:
     return Settlement.objects.select_related("contract__project", "contract__employer", "contract__contractor",
-                                             "bill").filter(contract_id=pk, state="published").first()
+                                             "contract__award", "bill").filter(contract_id=pk, state="published").first()

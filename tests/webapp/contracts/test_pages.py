@@ -87,6 +87,7 @@ def test_payment_supervision_settlement_and_public_pages(models):
     assert contract.number in anonymous.get("/contracts/announcements/", {"q": contract.project.name}).content.decode()
     comparison = anonymous.get(f"/contracts/public/{contract.pk}/settlement/")
     assert comparison.status_code == 200 and "新增" in comparison.content.decode()
+    assert "结算价" in comparison.content.decode() and "非招标" in comparison.content.decode()
     assert anonymous.get("/contracts/").status_code == 302  # my contracts need a login
 
 

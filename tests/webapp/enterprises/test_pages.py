@@ -181,3 +181,23 @@ def test_lists_do_not_grow_queries_with_rows(login, directory, user):
     services.publish_batch(kind="qualification", title="二", acting_user=user("officer_pd"))
     many = {u: _queries(client, u) for u in one}
     assert many == one
+
+
+def test_detail_pages_render_for_officer_and_enterprise(login, case, directory, user):
+    lic = factories.licence(directory["contractor"])
+    services.record_accident(
+        licence=lic, acting_user=user("officer_pd"), occurred_on=lic.valid_from, level="major"
+    )
+    officer = login("officer_pd")
+    for url in (
+        f"/enterprises/batches/{case.batch.pk}/",
+        f"/enterprises/licences/{lic.pk}/",
+        f"/enterprises/notices/{case.notices.get().pk}/",
+        "/enterprises/revocations/",
+        "/enterprises/revocations/new/",
+    ):
+        assert officer.get(url).status_code == 200, url
+    page = officer.get(f"/enterprises/licences/{lic.pk}/").content.decode()
+    assert "暂扣 60-90 日" in page
+    assert login("ent_contractor").get(f"/enterprises/notices/{case.notices.get().pk}/").status_code == 200
+    assert login("ent_contractor").get(f"/enterprises/batches/{case.batch.pk}/").status_code == 404

@@ -28,6 +28,8 @@ def verify(table: DecisionTable) -> list[Finding]:
             findings += space.overlaps(table)
         if table.hit_policy == "FIRST":
             findings += space.unreachable(table)
+        if table.hit_policy == "PRIORITY":
+            findings += space.outranked(table)
         if table.complete:
             findings += space.gaps(table)
     return findings
@@ -228,8 +230,33 @@ class _Space:
                 )
         return findings
 
+    def outranked(self, table: DecisionTable) -> list[Finding]:
+        """PRIORITY: rules whose every input is also matched by a rule that wins (higher priority, or equal
+        priority and earlier) — their output can never be the result."""
+        ranks = [_rank(table, rule) for rule in table.rules]
+        if any(r is None for r in ranks):
+            return []
+        findings = []
+        for j, rank in enumerate(ranks):
+            winners = 0
+            for i, other in enumerate(ranks):
+                if i != j and (other, i) < (rank, j):
+                    winners |= 1 << i
+            covering = self._shadowed(j, winners) if winners else []
+            if covering:
+                findings.append(
+                    Finding(
+                        "unreachable",
+                        "warning",
+                        f"规则 {j + 1} 的输出永远不会被采用（PRIORITY 表中{_rules_text(covering)}优先级更高且覆盖其全部输入）",
+                        [j + 1, *covering],
+                    )
+                )
+        return findings
+
     def _shadowed(self, j: int, earlier: int) -> list[int]:
-        """Earlier rules that together cover all of rule j's inputs, or [] if some input reaches rule j."""
+        """Rules among ``earlier`` (a mask) that together cover all of rule j's inputs, or [] if some input of
+        rule j is matched by none of them."""
         used = 0
         steps = 0
 
@@ -255,7 +282,7 @@ class _Space:
             covered = walk(0, earlier)
         except _TooBig:
             return []
-        return [i + 1 for i in range(j) if used >> i & 1] if covered else []
+        return [i + 1 for i in range(used.bit_length()) if used >> i & 1] if covered else []
 
     def _rules_covering(self, k: int, s: int) -> int:
         mask = 0
@@ -294,6 +321,24 @@ class _Space:
         return [
             Finding("gap", "warning", f"决策表声明为完整，但以下输入组合没有规则覆盖{more}：{combos}", [])
         ]
+
+
+def _rank(table: DecisionTable, rule: Rule) -> tuple[int, ...] | None:
+    """A rule's priority key (lower wins), or None when an output is not a literal."""
+    key = []
+    for out, expr in zip(table.outputs, rule.output_exprs, strict=True):
+        if not out.allowed:
+            continue
+        if not isinstance(expr, Lit):
+            return None
+        value = expr.value
+        key.append(
+            next(
+                (i for i, a in enumerate(out.allowed) if kind(a) == kind(value) and a == value),
+                len(out.allowed),
+            )
+        )
+    return tuple(key)
 
 
 class _TooBig(Exception):

@@ -126,3 +126,29 @@ def test_verifier_agrees_with_brute_force_on_overlaps_and_unreachable_rules(case
     reached = {h[0] for h in hits if h}
     matchable = {n for h in hits for n in h}
     assert unreachable == matchable - reached
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(narrow_tables(), st.lists(st.integers(min_value=0, max_value=2), min_size=6, max_size=6))
+def test_priority_outranked_rules_agree_with_brute_force(case, priorities):
+    from decisions.engine.verifier import verify
+
+    width, rules = case
+    levels = ['"HIGH"', '"MID"', '"LOW"']
+    xml = dmn_xml(
+        "p",
+        hit_policy="PRIORITY",
+        inputs=[(f"x{i}", "number") for i in range(width)],
+        outputs=[("r", "string")],
+        output_values={"r": ",".join(levels)},
+        rules=[([c[0] for c in rule], [levels[priorities[n]]]) for n, rule in enumerate(rules)],
+    )
+    table = load_bytes(xml.encode())[0]
+    chosen, matchable = set(), set()
+    for values in _grid(width):
+        hits = _brute_force(rules, values)
+        matchable |= set(hits)
+        if hits:
+            chosen.add(min(hits, key=lambda n: (priorities[n - 1], n)))
+    reported = {f.rules[0] for f in verify(table) if f.kind == "unreachable"}
+    assert reported == matchable - chosen

@@ -162,3 +162,20 @@ def test_cells_with_variables_are_not_guessed_at(tables):
         rules=[(["> limit", "-"], ['"a"']), (["> 0", "-"], ['"b"'])],
     )
     assert tables.table("v").findings == []  # overlap unknown: rule 1 depends on another input's value
+
+
+def test_priority_rule_that_can_never_win_is_reported(tables):
+    tables.add(
+        "p",
+        hit_policy="PRIORITY",
+        inputs=[("n", "number"), ("done", "boolean")],
+        outputs=[("action", "string")],
+        output_values={"action": '"withdraw","rectify","none"'},
+        rules=[
+            (["[1..2]", "true"], ['"none"']),
+            (["> 0", "-"], ['"rectify"']),
+            (["> 2", "false"], ['"withdraw"']),
+        ],
+    )
+    assert kinds(tables.table("p")) == [("unreachable", [1, 2])]
+    assert "规则 1 的输出永远不会被采用" in tables.table("p").findings[0].message

@@ -65,3 +65,36 @@ def test_concurrent_allocation_has_no_gaps_or_duplicates():
     assert not errors, errors
     assert len(results) == len(set(results)) == threads_n * per_thread
     assert sorted(results) == [format_number("C2", 2026, n) for n in range(1, threads_n * per_thread + 1)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_duplicate_applications_admit_exactly_one(directory):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (run with DATABASE_URL=postgres://…)")
+    from domain.errors import DomainError
+    from domain.personnel.models import SafetyCertificate
+    from domain.personnel.services import apply_for_certificate
+
+    from .factories import employed_person
+
+    person = employed_person(directory["contractor"])
+    outcomes: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def work(klass: str) -> None:
+        try:
+            barrier.wait()
+            apply_for_certificate(person=person, klass=klass, employer=directory["contractor"])
+            outcomes.append("ok")
+        except DomainError as exc:
+            outcomes.append(f"refused {exc.status_code}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in ("C1", "C2", "C3", "C1")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok", "refused 409", "refused 409", "refused 409"]
+    assert SafetyCertificate.objects.filter(person=person).count() == 1

@@ -81,11 +81,11 @@ def _rows(n: int, orgs: list[int], seed: int = 7) -> tuple[io.StringIO, io.Strin
             f"{created.isoformat()}\t{due.isoformat()}\t\\N\t\\N\t\\N\t{{}}\t\\N\t\\N\t\\N\t{{}}\n"
         )
         if initiator:
-            cands.write(f"{pk}\t\torg\t{org}\t\\N\t{active}\t{created.isoformat()}\t{due.isoformat()}\n")
+            cands.write(f"{pk}\t\torg\t{org}\t\\N\t{active}\t{created.isoformat()}\t{due.isoformat()}\tf\n")
         else:
             for key in (district, "city"):
                 cands.write(
-                    f"{pk}\t{group}\t{key}\t\\N\t\\N\t{active}\t{created.isoformat()}\t{due.isoformat()}\n"
+                    f"{pk}\t{group}\t{key}\t\\N\t\\N\t{active}\t{created.isoformat()}\t{due.isoformat()}\tf\n"
                 )
     items.seek(0)
     cands.seek(0)
@@ -98,7 +98,9 @@ ITEM_COLUMNS = (
     "status, summary, priority, created_at, due_at, escalated_at, assignee_id, claimed_at, draft, completed_at, "
     "completed_by_id, completed_for_id, data"
 )
-CANDIDATE_COLUMNS = 'item_id, "group", district_code, organisation_id, user_id, active, created_at, due_at'
+CANDIDATE_COLUMNS = (
+    'item_id, "group", district_code, organisation_id, user_id, active, created_at, due_at, multi'
+)
 
 
 def fill(n: int) -> None:

@@ -102,15 +102,18 @@ def archive(user: Any, person: Person) -> dict[str, Any]:
     events = CertificateEvent.objects.filter(certificate__in=certs).select_related("certificate", "actor", "document")
     ct = ContentType.objects.get_for_model(SafetyCertificate)
     documents = Document.objects.filter(subject_type=ct, subject_id__in=[str(c.pk) for c in certs]).order_by("-issued_at")
-    attachment_ids = [e.data.get("attachment_id") for e in events if e.data.get("attachment_id")]
+    applications = applications_of(certs)
+    from tasks.models import Attachment
+
+    attachments = Attachment.objects.filter(instance_id__in=[a.pk for a in applications]).order_by("-uploaded_at")
     return {
         "person": person,
         "certificates": certs,
         "events": events.order_by("-created_at", "-id"),
         "notices": PublicNotice.objects.filter(certificate__in=certs).order_by("-starts_on", "-id"),
         "documents": documents,
-        "attachment_ids": attachment_ids,
-        "applications": applications_of(certs),
+        "attachments": attachments,
+        "applications": applications,
         "trainings": person.trainings.all(),
         "penalties": person.penalties.all(),
         "employments": person.employments.select_related("enterprise").all(),

@@ -97,3 +97,7 @@ def test_forced_leaving_needs_acceptance_a_decision_and_an_upload(person, user):
     event = cert.events.get(kind="transferred_out")
     assert event.automatic is False and event.data == {"forced": True, "attachment_id": upload.pk}
     assert event.actor == User.objects.get(username="approver_pd")
+    from domain.personnel.selectors import archive
+
+    files = archive(user("officer_pd"), person)["attachments"]
+    assert [f.original_name for f in files] == ["解除劳动合同证明.pdf"]  # the evidence is in the electronic archive

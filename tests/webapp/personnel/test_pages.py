@@ -208,3 +208,13 @@ def test_notices_are_public_and_carry_no_id_numbers(client, person, directory):
     page = client.get("/personnel/notices/").content.decode()  # anonymous
     assert "审查意见公示" in page and "张页面" in page and "公示中" in page
     assert "310115199001011234" not in page
+
+
+@pytest.mark.django_db
+def test_cockpit_panels_count_what_the_user_may_see(person, directory, user):
+    from webapp.personnel.cockpit import panels
+
+    valid_certificate(person)
+    total = {p.title: p for p in panels(user("leader"))}["安管人员证书"]
+    assert total.value == 1
+    assert {p.title: p for p in panels(user("officer_hp"))}["安管人员证书"].value == 0

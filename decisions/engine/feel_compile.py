@@ -123,7 +123,14 @@ def _compile_call(node: Call) -> ExprFn:
     if not low <= len(node.args) <= high:
         raise FeelSyntaxError(f"函数 {node.function} 的参数个数不对（{len(node.args)} 个）")
     args = [compile_expr(a) for a in node.args]
-    return lambda ctx: function(*[a(ctx) for a in args])
+
+    def call(ctx: dict[str, Any]) -> Any:
+        try:
+            return function(*[a(ctx) for a in args])
+        except (ArithmeticError, ValueError, TypeError):  # FEEL: a function that cannot compute gives null
+            return None
+
+    return call
 
 
 # -- unary tests -------------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, DivisionByZero, InvalidOperation
+import math
+from decimal import Decimal
 from typing import Any
 
 NUMBER_TYPES = (int, Decimal)
@@ -13,7 +14,7 @@ def normalize(value: Any) -> Any:
     """A Python value as FEEL sees it: floats become exact decimals (0.6 stays 0.6), tuples become lists."""
     t = type(value)
     if t is float:
-        return Decimal(repr(value))
+        return Decimal(repr(value)) if math.isfinite(value) else None  # FEEL has no NaN or infinity
     if t is tuple:
         return [normalize(v) for v in value]
     return value
@@ -91,7 +92,7 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
         if isinstance(b, int) and abs(b) <= 1000:
             return a**b if b >= 0 else Decimal(1) / Decimal(a) ** -b
         return None
-    except (DivisionByZero, InvalidOperation, ZeroDivisionError, OverflowError):
+    except ArithmeticError:  # decimal signals (division by zero, overflow, invalid), int overflow
         return None
 
 

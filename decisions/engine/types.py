@@ -48,6 +48,8 @@ def family(type_ref: str | None) -> str:
 def coerce(value: Any, fam: str, label: str) -> Any:
     """``value`` as FEEL type ``fam``; a value that cannot be read so → :class:`DecisionInputError`."""
     if type(value) in _READY.get(fam, ()):
+        if type(value) is Decimal and not value.is_finite():
+            raise DecisionInputError(f"“{label}”不是有限的数值：{value}")
         return value
     value = normalize(value)
     if value is None or fam in ("any", "string"):

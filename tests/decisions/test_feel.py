@@ -171,3 +171,17 @@ def test_the_registry_leaves_a_broken_file_out_and_reports_it(tables):
     tables.add("bad", inputs=[("x", "number")], outputs=[("y", "number")], rules=[(["1"], ["2 +"])])
     assert tables.registry.exists("good") and not tables.registry.exists("bad")
     assert "输出列 1（y）" in tables.registry.errors["tables/bad.dmn"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ctx"),
+    [
+        ("x * x * x", {"x": Decimal("1E+500000")}),
+        ("floor(x)", {"x": float("inf")}),
+        ("date(2026, 13, 1)", {}),
+        ("2 ** x", {"x": Decimal("0.5")}),
+        ("abs(x)", {"x": "a"}),
+    ],
+)
+def test_arithmetic_that_cannot_compute_is_null_not_an_exception(text, ctx):
+    assert expr(text, **ctx) is None

@@ -247,3 +247,18 @@ def test_results_are_json_ready(tables):
     _routing(tables, "RULE ORDER")
     payload = tables.evaluate("routing", {"age": 17, "risk": "Low", "debt_review": False}).as_dict()
     assert json.loads(json.dumps(payload))["matched_rules"][0]["index"] == 1
+
+
+def test_nan_and_infinity_never_crash_a_table(tables):
+    from decimal import Decimal
+
+    tables.add(
+        "n",
+        hit_policy="FIRST",
+        inputs=[("x", "number")],
+        outputs=[("y", "string")],
+        rules=[(["< 10"], ['"small"']), (["-"], ['"other"'])],
+    )
+    assert tables.evaluate("n", {"x": float("nan")}).outputs == {"y": "other"}  # read as null
+    with pytest.raises(api.DecisionInputError):
+        tables.evaluate("n", {"x": Decimal("NaN")})

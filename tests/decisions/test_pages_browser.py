@@ -29,6 +29,8 @@ def test_legal_reviewer_tests_a_table_on_a_phone(transactional_db, live_server, 
     result.get_by_text("理由：违规超过2次且未整改，撤回").wait_for()
     assert "规则 3（违规超过2次且未整改）" in result.inner_text()
     assert page.url == f"{base}/decisions/examples_enforcement_action/"  # swapped in place by htmx
-    assert "table-success" in (page.locator("#rule-3").get_attribute("class") or "")  # the matched rule is marked
+    assert "table-success" in (
+        page.locator("#rule-3").get_attribute("class") or ""
+    )  # the matched rule is marked
     # The page itself does not scroll sideways on a phone (the wide rule table scrolls in its own box).
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -76,7 +76,10 @@ def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     acting_user=user,
                 )
                 messages.success(
-                    request, "已吊销许可证。" if s.outcome == "revoke" else f"已暂扣 {s.days} 日。"
+                    request,
+                    "按标准应予吊销，已立案并生成事先告知书。"
+                    if s.outcome == "revoke"
+                    else f"已暂扣 {s.days} 日。",
                 )
             elif action == "extend":
                 services.extend_licence(licence=licence, acting_user=user)

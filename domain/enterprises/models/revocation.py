@@ -23,6 +23,7 @@ class RevocationGround(models.TextChoices):
     IMPROPER_GRANT = "improper_grant", "违法授予（滥用职权、超越职权、违反法定程序、不具备条件）"
     OVERDUE_RECTIFICATION = "overdue_rectification", "动态核查逾期未整改或整改不合格"
     CHANGED_CIRCUMSTANCES = "changed_circumstances", "法律法规修改或客观情况变化"
+    SAFETY_SCALE = "safety_scale", "依暂扣吊销标准应予吊销（事故、拒不整改或累计暂扣超过120日）"
 
 
 class RevocationState(models.TextChoices):

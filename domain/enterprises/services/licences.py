@@ -17,11 +17,11 @@ from domain.organisations.roles import Role
 from security import audit
 
 from .. import rules, workflow
-from ..models import Accident, AccidentLevel, LicenceState, ReapplicationBan, SafetyLicence, Suspension
+from ..models import Accident, AccidentLevel, LicenceState, SafetyLicence, Suspension
 from ._common import add_months, district_of, require_district, require_role, today
+from .revocation import open_revocation
 
 MAX_TOTAL_SUSPENSION_DAYS = 120
-REVOCATION_BAN_YEARS = 1
 EXTENSION_YEARS = 3
 
 
@@ -105,7 +105,8 @@ def decide_suspension(
     refused_rectification: bool = False,
     on: dt.date | None = None,
 ) -> Suspension:
-    """Suspend for ``days`` within the scale's range, or revoke when the scale (or a total over 120 days) says so."""
+    """Suspend for ``days`` within the scale's range; where the scale (or a total over 120 days) says revoke, open
+    a revocation case (吊销 is a penalty: prior notice, hearing rights and legal review come first, M56)."""
     require_role(acting_user, Role.APPROVER, action="作出暂扣/吊销决定")
     require_district(acting_user, district_of(licence.enterprise).pk, action="作出暂扣/吊销决定")
     on = on or today()
@@ -125,16 +126,21 @@ def decide_suspension(
             else f"{scale.basis}；累计暂扣超过120日，吊销"
         )
         if revoke:
-            licence.revoke()
-            suspension = Suspension.objects.create(
-                licence=licence, accident=accident, outcome="revoke", basis=basis, decided_by=acting_user
+            case = open_revocation(
+                kind="revoke",
+                ground="safety_scale",
+                credential=licence,
+                facts=f"{licence.enterprise.name}持有的安全生产许可证 {licence.licence_number}：{basis}。",
+                reasons="依暂扣吊销标准，应予吊销安全生产许可证。",
+                basis="《安全生产许可证条例》第十四条；建质〔2008〕121号",
+                acting_user=acting_user,
             )
-            ReapplicationBan.objects.create(
-                enterprise=licence.enterprise,
-                category="安全生产许可证",
-                starts_on=on,
-                ends_on=add_months(on, 12 * REVOCATION_BAN_YEARS),
-                reason=f"安全生产许可证 {licence.licence_number} 被吊销，1年内不得重新申请",
+            suspension = Suspension.objects.create(
+                licence=licence,
+                accident=accident,
+                outcome="revoke",
+                basis=f"{basis}（拟吊销，已立案 {case.number}，经事先告知、听证权利告知和法制审核后决定）",
+                decided_by=acting_user,
             )
         else:
             start = licence.suspended_until or on
@@ -150,8 +156,8 @@ def decide_suspension(
                 basis=basis,
                 decided_by=acting_user,
             )
-        licence.save(update_fields=["state", "suspended_until"])
         if not revoke:
+            licence.save(update_fields=["state", "suspended_until"])
             workflow.start_suspension_timer(licence, acting_user=acting_user)
         audit.record(
             action=f"enterprises.licence_{suspension.outcome}",

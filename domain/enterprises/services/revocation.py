@@ -45,6 +45,7 @@ from .notices import issue_notice, issuing_authority
 
 DEFENCE_WORKING_DAYS = 5
 FRAUD_BAN_YEARS = 3
+LICENCE_BAN_YEARS = 1
 STEP_ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     "defence": {"accept": (Role.CASE_OFFICER,), "review": (Role.REVIEWER,), "approve": (Role.APPROVER,)},
     # the legal office accepts and reviews; the authority's head approves the opinion
@@ -76,7 +77,7 @@ def open_revocation(
 ) -> RevocationCase:
     """Open a case and issue the prior notice (事先告知书) stating facts, reasons, basis and the party's rights."""
     if acting_user is not None:
-        require_role(acting_user, Role.CASE_OFFICER, action="发起撤销/撤回")
+        require_role(acting_user, Role.CASE_OFFICER, Role.APPROVER, action="发起撤销/撤回")
         require_district(acting_user, district_of(credential.enterprise).pk, action="发起撤销/撤回")
     errors = {
         k: ["请填写。"]
@@ -87,6 +88,8 @@ def open_revocation(
         errors["kind"] = ["请选择撤销或撤回。"]
     if ground not in RevocationGround.values:
         errors["ground"] = ["请选择事由。"]
+    if isinstance(credential, SafetyLicence) and kind == RevocationKind.WITHDRAW:
+        errors["kind"] = ["安全生产许可证不适用撤回，请选择吊销（撤销）。"]
     if errors:
         raise ProcedureError("请完整填写事实、理由、依据并选择类型和事由。", errors=errors)
     enterprise = credential.enterprise
@@ -120,7 +123,7 @@ def open_revocation(
             hearing_offered=bool(hearing["hearing_offered"]),
             opened_by=_opener(acting_user, check_case),
         )
-        word = case.get_kind_display()
+        word = _word(case)
         rights = [
             f"根据《中华人民共和国行政处罚法》第四十四条、第四十五条，贵单位有权在收到本告知书之日起{DEFENCE_WORKING_DAYS}个工作日内"
             "通过平台进行陈述和申辩；逾期未提出的，视为放弃陈述申辩权利。"
@@ -389,7 +392,7 @@ def issue_decision(*, case: RevocationCase, acting_user: Any) -> RevocationCase:
         _expect(case, RevocationState.DECISION_PENDING, action="作出决定")
         credential = case.credential
         assert credential is not None
-        word = case.get_kind_display()
+        word = _word(case)
         decision = [
             f"{word}贵单位{_credential_label(credential)}。",
             "请自收到本决定书之日起15日内交回证书。",
@@ -424,10 +427,21 @@ def issue_decision(*, case: RevocationCase, acting_user: Any) -> RevocationCase:
     return case
 
 
+def _word(case: RevocationCase) -> str:
+    """撤销 / 撤回, and 吊销 for a safety licence."""
+    if case.licence_id and case.kind == RevocationKind.REVOKE:
+        return "吊销"
+    return case.get_kind_display()
+
+
 def _ban_years(case: RevocationCase) -> int:
-    if case.kind == RevocationKind.REVOKE and case.ground == RevocationGround.FRAUD:
+    """Fraud-based revocation bars re-application for 3 years (行政许可法 art 79); a revoked safety licence for 1 year
+    (建质〔2008〕121号)."""
+    if case.kind != RevocationKind.REVOKE:
+        return 0
+    if case.ground == RevocationGround.FRAUD:
         return FRAUD_BAN_YEARS
-    return 0
+    return LICENCE_BAN_YEARS if case.licence_id else 0
 
 
 def _apply_decision(case: RevocationCase, notice: Notice) -> None:
@@ -444,7 +458,11 @@ def _apply_decision(case: RevocationCase, notice: Notice) -> None:
             category=credential.category if isinstance(credential, Qualification) else "安全生产许可证",
             starts_on=start,
             ends_on=add_months(start, 12 * years),
-            reason=f"{case.number}：以欺骗、贿赂等不正当手段取得许可被撤销（行政许可法第七十九条）",
+            reason=(
+                f"{case.number}：以欺骗、贿赂等不正当手段取得许可被撤销（行政许可法第七十九条）"
+                if case.ground == RevocationGround.FRAUD
+                else f"{case.number}：安全生产许可证被吊销"
+            ),
         )
     case.close()
     case.save(update_fields=["state"])

@@ -49,14 +49,41 @@ def test_late_report_widens_the_range(directory, user):
     assert (scale.days_min, scale.days_max) == (60, 120)
 
 
-def test_third_accident_in_twelve_months_revokes_with_a_one_year_ban(directory, user):
+def test_third_accident_opens_a_revocation_case_and_the_decision_bans_for_a_year(directory, user):
+    from domain.enterprises.models import NoticeKind, RevocationCase, RevocationState
+
     lic = factories.licence(directory["contractor"])
     _accident(lic, user, "general", ON - dt.timedelta(days=300))
     _accident(lic, user, "general", ON - dt.timedelta(days=100))
     acc = _accident(lic, user, "general", ON)
-    services.decide_suspension(licence=lic, accident=acc, acting_user=user("approver_pd"), on=ON)
+    suspension = services.decide_suspension(licence=lic, accident=acc, acting_user=user("approver_pd"), on=ON)
+    assert suspension.outcome == "revoke"
+    assert (
+        _fresh(lic).state == LicenceState.VALID
+    )  # 吊销 only after prior notice, hearing rights and legal review
+    case = RevocationCase.objects.get(licence=lic)
+    assert (case.kind, case.ground, case.hearing_offered) == ("revoke", "safety_scale", True)
+    services.receive_online(
+        notice=case.notices.get(kind=NoticeKind.PRIOR_NOTICE), acting_user=user("ent_contractor"), on=ON
+    )
+    services.close_defence_periods(on=ON + dt.timedelta(days=14))
+    for who in ("officer_pd", "reviewer_pd", "approver_pd"):
+        services.handle_defence(case=case, acting_user=user(who), adopted=False, opinion="不予采纳")
+    services.record_hearing(case=case, acting_user=user("officer_pd"), held=False)
+    for who in ("legal_city", "reviewer_city", "approver_city"):
+        services.legal_review(case=case, acting_user=user(who), passed=True, opinion="同意吊销")
+    services.issue_decision(case=case, acting_user=user("approver_pd"))
+    assert "吊销" in RevocationCase.objects.get(pk=case.pk).decision_text
+    services.receive_online(
+        notice=case.notices.get(kind=NoticeKind.DECISION),
+        acting_user=user("ent_contractor"),
+        on=ON + dt.timedelta(days=30),
+    )
+    assert RevocationCase.objects.get(pk=case.pk).state == RevocationState.CLOSED
     assert _fresh(lic).state == LicenceState.REVOKED
-    assert ReapplicationBan.objects.get(enterprise=directory["contractor"]).ends_on == dt.date(2027, 5, 4)
+    ban = ReapplicationBan.objects.get(enterprise=directory["contractor"])
+    assert ban.ends_on == dt.date(2027, 6, 3)
+    assert not selectors.may_file_contracts(directory["contractor"])[0]
 
 
 def test_accidents_older_than_twelve_months_do_not_count(directory, user):
@@ -66,7 +93,7 @@ def test_accidents_older_than_twelve_months_do_not_count(directory, user):
     assert services.scale_for(licence=lic, accident=acc).days_min == 30
 
 
-def test_suspension_beyond_120_days_in_total_revokes(directory, user):
+def test_suspension_beyond_120_days_in_total_opens_a_revocation_case(directory, user):
     lic = factories.licence(directory["contractor"])
     first = _accident(lic, user, "serious", ON)
     services.decide_suspension(licence=lic, accident=first, days=100, acting_user=user("approver_pd"), on=ON)
@@ -74,7 +101,10 @@ def test_suspension_beyond_120_days_in_total_revokes(directory, user):
     services.decide_suspension(
         licence=lic, accident=second, days=60, acting_user=user("approver_pd"), on=ON + dt.timedelta(days=10)
     )
-    assert _fresh(lic).state == LicenceState.REVOKED
+    from domain.enterprises.models import RevocationCase
+
+    assert "累计暂扣超过120日" in RevocationCase.objects.get(licence=lic).facts
+    assert _fresh(lic).state == LicenceState.SUSPENDED  # still suspended while the revocation case runs
 
 
 def test_extension_without_reexamination_only_without_fatal_accident(directory, user):

@@ -120,3 +120,10 @@ def test_an_administrator_adds_next_years_holidays_in_the_admin(db, directory):
     assert response.status_code == 302
     assert not calendar.is_working_day(day)
     assert AuditEvent.objects.filter(action="decisions.working_day_override").exists()
+
+
+def test_one_query_per_call_whatever_the_span(db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        calendar.add_working_days(D(2025, 1, 1), 200)
+    with django_assert_num_queries(1):
+        calendar.working_days_between(D(2024, 1, 1), D(2025, 12, 31))

@@ -62,7 +62,7 @@ def start_revocation(case: RevocationCase, *, acting_user: Any) -> None:
             "case_number": case.number,
             "enterprise_name": case.enterprise.name,
             "kind": case.kind,
-            "kind_label": case.get_kind_display(),
+            "kind_label": "吊销" if case.licence_id and case.kind == "revoke" else case.get_kind_display(),
             "ground": case.ground,
             "credential": "qualification" if case.qualification_id else "safety_licence",
         },

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from domain.contracts import changes, payments, selectors, services, settlement, workflow
@@ -146,7 +147,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": contract.changes.select_related("filed_by"),
         "settlement": Settlement.objects.filter(contract=contract).select_related("bill").first(),
         "documents": _documents(contract), "audit": history_for(contract),
-        "today": dt.date.today().isoformat(),  # noqa: DTZ011 - a form default only
+        "today": timezone.localdate().isoformat(),
     })
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import jsonschema
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -80,15 +79,11 @@ def start(
 
 
 def validate_form(form: dict[str, Any] | None, data: dict[str, Any]) -> None:
-    """Check submitted data against the task's JSON Schema; errors become a ValidationError per field."""
-    if not form:
-        return
-    validator = jsonschema.validators.validator_for(form)(form, format_checker=jsonschema.FormatChecker())
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
-    if errors:
-        raise ValidationError(
-            {(".".join(str(p) for p in e.path) or "__all__"): f"表单数据不符合要求：{e.message}" for e in errors}
-        )
+    """Check submitted data against the task's JSON Schema: the inbox's validator, so the messages are the same
+    per-field Chinese ones the pages and the API show (a ``ValidationError`` keyed by dotted field path)."""
+    from tasks.forms import validate_data
+
+    validate_data(form, data)
 
 
 def complete_task(

@@ -48,6 +48,13 @@ class Config:
     national_platform_url: str = "local"
     national_platform_app_id: str = "jianguan"
     national_platform_secret: str = ""
+    finance_cloud_url: str = "local"
+    finance_cloud_app_id: str = "jianguan"
+    finance_cloud_secret: str = ""
+    yiwangtongban_url: str = "local"
+    yiwangtongban_client_id: str = "jianguan"
+    yiwangtongban_secret: str = ""
+    personnel_notice_days: int = 5
 
 
 _SUPPORTED_DB_ENGINES = {
@@ -142,4 +149,12 @@ def load(environment: dict[str, str] | None = None) -> Config:
         national_platform_app_id=env.str("NATIONAL_PLATFORM_APP_ID", default="jianguan"),
         national_platform_secret=env.str("NATIONAL_PLATFORM_SECRET", default="")
         or _derived_secret(var_dir, "national-platform"),
+        finance_cloud_url=env.str("FINANCE_CLOUD_URL", default="local"),
+        finance_cloud_app_id=env.str("FINANCE_CLOUD_APP_ID", default="jianguan"),
+        finance_cloud_secret=env.str("FINANCE_CLOUD_SECRET", default="") or _derived_secret(var_dir, "finance-cloud"),
+        yiwangtongban_url=env.str("YIWANGTONGBAN_URL", default="local"),
+        yiwangtongban_client_id=env.str("YIWANGTONGBAN_CLIENT_ID", default="jianguan"),
+        yiwangtongban_secret=env.str("YIWANGTONGBAN_SECRET", default="") or _derived_secret(var_dir, "yiwangtongban"),
+        # 公示期 of safety-staff review opinions, in working days (unconfirmed: a setting, not a constant)
+        personnel_notice_days=env.int("PERSONNEL_NOTICE_DAYS", default=5),
     )

@@ -169,6 +169,13 @@ PUBLIC_BASE_URL = CONFIG.public_base_url  # printed in documents' QR codes  # ra
 NATIONAL_PLATFORM_URL = CONFIG.national_platform_url
 NATIONAL_PLATFORM_APP_ID = CONFIG.national_platform_app_id
 NATIONAL_PLATFORM_SECRET = CONFIG.national_platform_secret
+FINANCE_CLOUD_URL = CONFIG.finance_cloud_url
+FINANCE_CLOUD_APP_ID = CONFIG.finance_cloud_app_id
+FINANCE_CLOUD_SECRET = CONFIG.finance_cloud_secret
+YIWANGTONGBAN_URL = CONFIG.yiwangtongban_url
+YIWANGTONGBAN_CLIENT_ID = CONFIG.yiwangtongban_client_id
+YIWANGTONGBAN_SECRET = CONFIG.yiwangtongban_secret
+PERSONNEL_NOTICE_DAYS = CONFIG.personnel_notice_days
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -71,6 +71,12 @@ def _path(parts: list[Any]) -> str:
     return ".".join(str(p) for p in parts) or "__all__"
 
 
+def _add(errors: dict[str, list[str]], path: str, message: str) -> None:
+    messages = errors.setdefault(path, [])
+    if message not in messages:
+        messages.append(message)
+
+
 def form_errors(schema: dict[str, Any] | None, data: Any) -> dict[str, list[str]]:
     """Every problem of ``data`` against ``schema``, keyed by dotted field path (empty when valid)."""
     if not schema:
@@ -80,15 +86,13 @@ def form_errors(schema: dict[str, Any] | None, data: Any) -> dict[str, list[str]
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         path = list(error.absolute_path)
         if error.validator == "required":
-            missing = [
-                name
-                for name in error.validator_value
-                if not isinstance(error.instance, dict) or name not in error.instance
-            ]
-            for name in missing:
-                errors.setdefault(_path([*path, name]), []).append("此项为必填项")
+            # one error per missing property, each naming the whole list: report the ones really missing, once
+            present = error.instance if isinstance(error.instance, dict) else {}
+            for name in error.validator_value:
+                if name not in present:
+                    _add(errors, _path([*path, name]), "此项为必填项")
             continue
-        errors.setdefault(_path(path), []).append(_message(error))
+        _add(errors, _path(path), _message(error))
     return errors
 
 

@@ -13,11 +13,12 @@ from django.db import DatabaseError
 def demo_passwords_refused(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     if settings.DEMO or settings.TESTING:
         return []
-    from domain.organisations.demo import DEMO_PASSWORD, DEMO_USERNAMES
+    from domain.organisations.demo import DEMO_PASSWORD
     from domain.organisations.models import User
+    from webapp.demo import demo_usernames
 
     try:
-        users = list(User.objects.filter(username__in=DEMO_USERNAMES, is_active=True))
+        users = list(User.objects.filter(username__in=demo_usernames(), is_active=True))
     except DatabaseError:
         return []  # not migrated yet: nothing to check
     weak = [u.username for u in users if u.check_password(DEMO_PASSWORD)]

@@ -25,6 +25,14 @@ def demo_modules() -> list[ModuleType]:
     return sorted(found, key=lambda m: (getattr(m, "DEMO_ORDER", 100), m.__name__))
 
 
+def demo_usernames() -> set[str]:
+    """Every account the demo loaders create (each demo module lists its own in ``DEMO_USERNAMES``)."""
+    names: set[str] = set()
+    for mod in demo_modules():
+        names.update(getattr(mod, "DEMO_USERNAMES", ()))
+    return names
+
+
 def load_all(out: Callable[[str], None] = print) -> None:
     for mod in demo_modules():
         with transaction.atomic():

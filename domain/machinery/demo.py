@@ -16,10 +16,11 @@ from domain.organisations.models import Organisation, User
 
 from . import registration as reg
 from . import services
-from .demo_people import supervising_engineer
+from .demo_people import SUPERVISOR_USERNAME, supervising_engineer
 from .models import Machine, MachineState
 
 DEMO_ORDER = 55
+DEMO_USERNAMES = (SUPERVISOR_USERNAME,)  # checked by the start-up refusal of demo passwords
 
 CONTRACTOR = "上海浦江建设集团有限公司"
 SITE = {"name": "浦江镇商品房项目（二期）", "address": "浦东新区浦江镇三鲁公路1188号", "district_code": "310115"}

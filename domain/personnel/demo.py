@@ -29,6 +29,7 @@ PEOPLE = {
     "person_wang": ("王强", "310115197811025513", "13712345670"),  # A issued; C3 extended automatically
 }
 PERSON_USERNAMES = tuple(PEOPLE)
+DEMO_USERNAMES = PERSON_USERNAMES  # checked by the start-up refusal of demo passwords
 
 
 def _person(username: str, contractor: Organisation) -> Person:

@@ -40,6 +40,9 @@ INSPECTORS = {
 }
 
 
+DEMO_USERNAMES = tuple(username for people in INSPECTORS.values() for username, _ in people)
+
+
 def _inspectors() -> None:
     from domain.organisations.demo import DEMO_PASSWORD
 

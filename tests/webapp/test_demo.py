@@ -2,8 +2,9 @@ import pytest
 from django.core.checks import run_checks
 from django.core.management import CommandError, call_command
 
-from domain.organisations.demo import DEMO_PASSWORD, DEMO_USERNAMES
+from domain.organisations.demo import DEMO_PASSWORD
 from domain.organisations.models import Organisation, User
+from webapp.demo import demo_usernames
 
 
 @pytest.mark.django_db
@@ -38,7 +39,9 @@ def test_production_start_refuses_demo_passwords(settings):
     settings.TESTING = False
     errors = [e for e in run_checks(tags=["jianguan"]) if e.id == "jianguan.E001"]
     assert errors and "officer_pd" in errors[0].msg
-    for u in User.objects.filter(username__in=DEMO_USERNAMES):
+    for other_module_account in ("person_zhang", "inspector_pd1", "supervisor_eng"):
+        assert other_module_account in errors[0].msg
+    for u in User.objects.filter(username__in=demo_usernames()):
         u.set_password("a-real-Strong-passw0rd")
         u.save()
     assert not [e for e in run_checks(tags=["jianguan"]) if e.id == "jianguan.E001"]

@@ -42,7 +42,8 @@ def setup(reuse: bool) -> None:
     from django.conf import settings
 
     if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
-        sys.exit("bench_inbox needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/jg_inbox")
+        print("bench_inbox needs PostgreSQL (skipped): DATABASE_URL=postgres://postgres@127.0.0.1:5432/jg_inbox")
+        sys.exit(0)
     settings.DATABASES["default"]["TEST"] = {"NAME": BENCH_DB}
     settings.ALLOWED_HOSTS = ["*"]
     django.setup()

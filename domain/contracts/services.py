@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed as FSMTransitionNotAllowed
 
+from domain.db import lock_rows
 from domain.errors import PermissionDeniedError, ProcedureError, TransitionNotAllowed
 from domain.organisations.models import Organisation, OrganisationKind
 from security import audit
@@ -37,8 +38,9 @@ def _step(obj: Any, name: str, message: str) -> None:
 
 
 def _lock(contract: Contract) -> Contract:
-    return Contract.objects.select_for_update(of=("self",)).select_related("project__district", "employer", "contractor",
-                                                                "award").get(pk=contract.pk)
+    return lock_rows(Contract.objects).select_related(
+        "project__district", "employer", "contractor", "award"
+    ).get(pk=contract.pk)
 
 
 def _clean_fields(data: dict[str, Any]) -> dict[str, Any]:

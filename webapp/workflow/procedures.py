@@ -68,7 +68,22 @@ def _roles_for_lane(lane: str | None) -> frozenset[str]:
     return frozenset({lane}) if lane else frozenset()
 
 
+_described: dict[tuple[int, str], Procedure] = {}
+
+
 def describe(definition: ProcessDefinition) -> Procedure:
+    """What starting ``definition`` needs. Published definitions never change, so the parse is kept per
+    (id, content hash)."""
+    cache_key = (definition.pk, definition.content_hash)
+    found = _described.get(cache_key)
+    if found is None:
+        found = _described[cache_key] = _describe(definition)
+        if len(_described) > 512:
+            _described.pop(next(iter(_described)))
+    return found
+
+
+def _describe(definition: ProcessDefinition) -> Procedure:
     for xml in definition.bpmn_files.values():
         process, start = _start_event(xml, definition.key)
         if process is None:

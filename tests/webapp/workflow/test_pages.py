@@ -232,3 +232,11 @@ def test_case_page_hides_internal_opinions_from_the_enterprise(filed, browser, a
     )
     assert "内部意见" not in browser("ent_contractor").get(f"/cases/{started['id']}/").content.decode()
     assert "内部意见" in browser("officer_pd").get(f"/cases/{started['id']}/").content.decode()
+
+
+def test_home_card_counts_work_and_overdue(filed, browser):
+    item_id = filed()["open_tasks"][0]["id"]
+    set_due(WorkItem.objects.get(pk=item_id), due_at=timezone.now() - timedelta(days=1))
+    html = browser("officer_pd").get("/").content.decode()
+    assert "待认领 1 件" in html and "已超期 1 件" in html and "/tasks/?tab=overdue" in html
+    assert "待办概况" not in browser("officer_mh").get("/").content.decode()

@@ -83,7 +83,11 @@ def test_counts_and_pages_deduplicate_for_multi_role_and_substitutes(user):
     # a Pudong approver standing in for the reviewer matches the same items through both identities
     today = timezone.localdate()
     services.set_substitute(
-        principal=reviewer, substitute=user("approver_pd"), starts_on=today, ends_on=today, acting_user=reviewer
+        principal=reviewer,
+        substitute=user("approver_pd"),
+        starts_on=today,
+        ends_on=today,
+        acting_user=reviewer,
     )
     listing = inbox_list(user("approver_pd"), "available")
     assert listing.count() == 2 and len({i.pk for i in listing[0:10]}) == 2

@@ -31,6 +31,9 @@ ENTERPRISES = {
     "contractor": ("上海浦江建设集团有限公司", EnterpriseType.CONTRACTOR, "310115", "91310115MA1K4A1B2", "王建国"),
     "employer": ("上海申城置业发展有限公司", EnterpriseType.EMPLOYER, "310101", "91310101MA1H0C3D4", "李明华"),
     "lessor": ("上海东起机械租赁有限公司", EnterpriseType.LESSOR, "310112", "91310112MA1G8E5F6", "张志强"),
+    # a contractor in good standing (the demo's ent_contractor is under qualification rectification, which by law
+    # bars it from new contracts while it lasts)
+    "builder": ("上海长江建工集团有限公司", EnterpriseType.CONTRACTOR, "310115", "91310115MA1N6P7T8", "周长江"),
 }
 
 # username: (full name, organisation key, roles)
@@ -58,6 +61,8 @@ ENTERPRISE_USERS = {
     "ent_employer_legal": ("李明华", "employer", [Role.ENTERPRISE_LEGAL]),
     "ent_lessor": ("朱磊", "lessor", [Role.ENTERPRISE_OPERATOR]),
     "ent_lessor_legal": ("张志强", "lessor", [Role.ENTERPRISE_LEGAL]),
+    "ent_builder": ("吴晓峰", "builder", [Role.ENTERPRISE_OPERATOR]),
+    "ent_builder_legal": ("周长江", "builder", [Role.ENTERPRISE_LEGAL]),
 }
 
 DEMO_USERNAMES = ("admin", *REGULATOR_USERS, *ENTERPRISE_USERS)

@@ -25,8 +25,8 @@ def test_enterprise_user_sees_only_its_own_organisation(directory, user):
 
 @pytest.mark.django_db
 def test_district_officer_sees_only_its_district(directory, user):
-    pudong = list(_enterprise_rows(user("officer_pd")))
-    assert pudong == [directory["contractor"]]  # the contractor is registered in Pudong
+    pudong = set(_enterprise_rows(user("officer_pd")))
+    assert pudong == {directory["contractor"], directory["builder"]}  # both contractors are registered in Pudong
     huangpu = list(_enterprise_rows(user("officer_hp")))
     assert huangpu == [directory["employer"]]
     assert directory["contractor"] not in huangpu
@@ -34,7 +34,7 @@ def test_district_officer_sees_only_its_district(directory, user):
 
 @pytest.mark.django_db
 def test_city_level_and_leader_see_everything(directory, user):
-    expected = {directory[k] for k in ("contractor", "employer", "lessor")}
+    expected = {directory[k] for k in ("contractor", "employer", "lessor", "builder")}
     assert set(_enterprise_rows(user("officer_city"))) == expected
     assert set(_enterprise_rows(user("leader"))) == expected
     assert scope_of(user("admin")).kind == "all"

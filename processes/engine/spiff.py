@@ -203,7 +203,11 @@ class DecisionTask(SpiffBpmnTask):
         self.result_variable = result_variable
 
     def _run_hook(self, my_task):
-        result = decisions_api().evaluate(self.decision_id, expressions_safe(my_task.data))
+        # Evaluate the tables as published with the instance's definition: a running instance stays on its version.
+        run = _RUN.get()
+        definition = getattr(getattr(run, "instance", None), "definition", None)
+        sources = getattr(definition, "dmn_files", None) or None
+        result = decisions_api().evaluate(self.decision_id, expressions_safe(my_task.data), sources=sources)
         outputs = result.outputs
         if self.result_variable or not isinstance(outputs, dict):
             my_task.data[self.result_variable or self.decision_id] = outputs

@@ -73,3 +73,22 @@ def test_publish_refuses_a_business_rule_task_naming_an_unknown_decision(db, dec
 def test_the_decision_table_is_part_of_the_definition(permit):
     assert list(permit.dmn_files) == ["decisions/route.dmn"]
     assert "test_engine_route" in permit.dmn_files["decisions/route.dmn"]
+
+
+def test_running_definitions_keep_the_tables_they_were_published_with(permit, decision_tables, user, tmp_path):
+    """The DMN text is part of the published definition; editing the table file changes nothing for it until a
+    new version is published."""
+    changed = tmp_path / "decisions"
+    changed.mkdir()
+    text = (FIXTURES / "decisions" / "route.dmn").read_text(encoding="utf-8")
+    (changed / "route.dmn").write_text(text.replace("&gt;= 400", "&gt;= 100").replace("&lt; 400", "&lt; 100"),
+                                       encoding="utf-8")
+    original_roots = list(decision_tables.roots)
+    decision_tables.roots = [r for r in original_roots if r != FIXTURES / "decisions"] + [changed]
+    decision_tables.refresh(force=True)
+    try:
+        instance = round_trip(_applied(user, 120))
+    finally:
+        decision_tables.roots = original_roots
+        decision_tables.refresh(force=True)
+    assert instance.variables["route"] == "auto"  # the published table: 120 < 400

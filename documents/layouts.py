@@ -8,6 +8,9 @@ Kind-specific keys are listed on each builder.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
 from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
@@ -16,7 +19,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from .fonts import register
@@ -132,9 +135,26 @@ def decision(ctx: dict[str, Any], st: dict[str, ParagraphStyle]) -> list[Flowabl
     return out
 
 
+def photo(value: Any, *, width: float = 25 * mm, height: float = 35 * mm) -> Flowable | None:
+    """The holder's photo (``photo``: a base64 JPEG/PNG) scaled into a passport-size box; ``None`` if unusable."""
+    if not value:
+        return None
+    try:
+        data = base64.b64decode(str(value), validate=True)
+        image = Image(io.BytesIO(data), width=width, height=height, kind="proportional")
+        image.hAlign = "RIGHT"
+        return image
+    except (binascii.Error, OSError, ValueError):
+        return None
+
+
 def certificate(ctx: dict[str, Any], st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """Certificate / registration certificate (证书/登记证): ``holder`` (持证单位/人), ``fields``, ``valid_until``."""
+    """Certificate / registration certificate (证书/登记证): ``holder`` (持证单位/人), ``fields``, ``valid_until``,
+    ``photo`` (base64 image of a natural-person holder, printed beside the details)."""
     out: list[Flowable] = [Spacer(1, 6 * mm)]
+    picture = photo(ctx.get("photo"))
+    if picture is not None:
+        out.append(picture)
     if ctx.get("holder"):
         out.append(_p(f"持证单位（人）：{ctx['holder']}", st["heading"]))
     out += paragraphs(ctx.get("paragraphs"), st)

@@ -1,5 +1,5 @@
-"""The electronic certificate (电子证书): a sealed PDF with the holder's details, photo fingerprint and the QR link
-to public verification (documents §4)."""
+"""The electronic certificate (电子证书): a sealed PDF with the holder's photo and details (with the photo's SM3
+fingerprint) and the QR link to public verification (documents §4)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,24 @@ def photo_fingerprint(cert: SafetyCertificate) -> str:
         return sm3_hex(fh.read())[:16]
 
 
+def photo_for_certificate(cert: SafetyCertificate) -> str:
+    """The holder's photo as a small base64 JPEG for the certificate (empty when none was uploaded)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    photo = cert.person.photo
+    if not photo:
+        return ""
+    with photo.open("rb") as fh, Image.open(fh) as image:
+        image = image.convert("RGB")
+        image.thumbnail((300, 420))
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=85)
+    return base64.b64encode(out.getvalue()).decode()
+
+
 def make_certificate_document(cert: SafetyCertificate, *, acting_user: Any = None) -> Any:
     from documents.services import issue_document, seal_document
 
@@ -37,6 +55,7 @@ def make_certificate_document(cert: SafetyCertificate, *, acting_user: Any = Non
         title="建筑施工企业安全生产管理人员安全生产考核合格证书",
         context={
             "holder": person.name,
+            "photo": photo_for_certificate(cert),
             "paragraphs": [f"经考核合格，准予颁发{cert.get_klass_display()}安全生产考核合格证书（{COVER[cert.category]}）。"],
             "fields": [
                 ["证书编号", cert.number],

@@ -37,11 +37,11 @@ def photo_for_certificate(cert: SafetyCertificate) -> str:
     photo = cert.person.photo
     if not photo:
         return ""
-    with photo.open("rb") as fh, Image.open(fh) as image:
-        image = image.convert("RGB")
-        image.thumbnail((300, 420))
+    with photo.open("rb") as fh, Image.open(fh) as original:
+        small = original.convert("RGB")
+        small.thumbnail((300, 420))
         out = io.BytesIO()
-        image.save(out, format="JPEG", quality=85)
+        small.save(out, format="JPEG", quality=85)
     return base64.b64encode(out.getvalue()).decode()
 
 

@@ -79,9 +79,9 @@ def _store_permit(data: dict[str, Any], digest: str) -> Permit:
 
 def classify(permit: Permit) -> tuple[bool, str]:
     """Decide whether the works are general decoration works (一般类装饰装修) with the DMN table."""
-    from decisions import api as decisions
+    from decisions.api import evaluate
 
-    result = decisions.evaluate(
+    result = evaluate(
         "sites_general_decoration",
         {
             "touches_structure": permit.touches_structure,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from domain.organisations import demo as org_demo
 from tests.e2e.conftest import browser_page  # noqa: F401 - the shared Playwright fixture
@@ -29,8 +32,6 @@ def test_legal_reviewer_tests_a_table_on_a_phone(transactional_db, live_server, 
     result.get_by_text("理由：违规超过2次且未整改，撤回").wait_for()
     assert "规则 3（违规超过2次且未整改）" in result.inner_text()
     assert page.url == f"{base}/decisions/examples_enforcement_action/"  # swapped in place by htmx
-    assert "table-success" in (
-        page.locator("#rule-3").get_attribute("class") or ""
-    )  # the matched rule is marked
+    expect(page.locator("#rule-3")).to_have_class(re.compile(r"\btable-success\b"))  # the matched rule is marked
     # The page itself does not scroll sideways on a phone (the wide rule table scrolls in its own box).
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -139,6 +139,13 @@ def run(count: int) -> dict[str, float]:
         latencies.append(one(i))
     total = time.perf_counter() - began
     cpu = time.process_time() - cpu_began
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        for i in range(10):
+            one(i)
+    queries = len(captured.captured_queries) / 10
     sizes = [len(s.encode()) for s in ProcessInstance.objects.values_list("state", flat=True)]
     latencies.sort()
     return {
@@ -146,6 +153,7 @@ def run(count: int) -> dict[str, float]:
         "cpu_ms_per_instance": cpu / count * 1000,
         "complete_p50_ms": statistics.median(latencies) * 1000,
         "complete_p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+        "queries_per_instance": queries,
         "serialized_bytes_mean": statistics.mean(sizes),
         "serialized_bytes_max": max(sizes),
     }
@@ -166,6 +174,7 @@ def main() -> None:
     print(f"  instances started+completed per second: {figures['instances_per_second']:.1f}")
     print(f"  CPU time of this process per instance: {figures['cpu_ms_per_instance']:.1f} ms "
           f"(the rest is waiting for the database: commits, round trips)")
+    print(f"  database queries per instance (start + complete): {figures['queries_per_instance']:.1f}")
     print(f"  complete-task latency p50: {figures['complete_p50_ms']:.1f} ms, p95: {figures['complete_p95_ms']:.1f} ms")
     print(f"  serialized size per instance: mean {figures['serialized_bytes_mean']:.0f} B, "
           f"max {figures['serialized_bytes_max']:.0f} B")

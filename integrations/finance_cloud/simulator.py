@@ -8,10 +8,9 @@ import hmac
 import json
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from integrations.simulation import serve  # noqa: F401 - re-exported: ``serve(simulator)`` for tests
 
 from .signing import signature
 
@@ -76,33 +75,3 @@ class FinanceCloudSimulator:
             receipt = f"CZY{len(self.records) + 1:08d}"
             self.records[key] = {"path": path, "digest": digest, "body": data, "receipt_no": receipt}
         return 200, {"receipt_no": receipt, "duplicate": False}
-
-
-@contextmanager
-def serve(sim: FinanceCloudSimulator) -> Iterator[str]:
-    """Serve ``sim`` over HTTP on 127.0.0.1 (a free port); yields the base URL."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            status, payload = sim.handle("POST", self.path, dict(self.headers), body)
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -7,12 +7,10 @@ import hmac
 import json
 import re
 import threading
-import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from integrations.simulation import serve  # noqa: F401 - re-exported: ``serve(simulator)`` for tests
 
 from .signing import signature
 
@@ -56,40 +54,3 @@ class SmsGatewaySimulator:
                 return 404, {"error": "unknown message"}
             return 200, {"msg_id": path.rsplit("/", 1)[-1], "status": msg["status"]}
         return 404, {"error": "not found"}
-
-
-@contextmanager
-def serve(sim: SmsGatewaySimulator) -> Iterator[str]:
-    """Serve ``sim`` over HTTP on 127.0.0.1 (a free port); yields the base URL."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def _reply(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            status, payload = sim.handle(method, self.path, dict(self.headers), body)
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_GET(self) -> None:  # noqa: N802
-            self._reply("GET")
-
-        def do_POST(self) -> None:  # noqa: N802
-            self._reply("POST")
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        time.sleep(0)

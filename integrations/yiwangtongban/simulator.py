@@ -8,12 +8,11 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from integrations.simulation import serve  # noqa: F401 - re-exported: ``serve(simulator)`` for tests
 
 from .signing import signature
 
@@ -94,34 +93,3 @@ class YiwangtongbanSimulator:
             ident = self.identities[entry[0]]
             return 200, {"name": ident.name, "id_number": ident.id_number, "phone": ident.phone, "level": ident.level}
         return 404, {"error": "not found"}
-
-
-@contextmanager
-def serve(simulator: YiwangtongbanSimulator) -> Iterator[str]:
-    """Serve the simulator over HTTP on 127.0.0.1 (a free port); yields the base URL."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def _reply(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            status, data = simulator.handle(self.command, self.path, dict(self.headers), body)
-            payload = json.dumps(data, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        do_GET = do_POST = _reply  # noqa: N815 - http.server naming
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -179,18 +179,23 @@ def contract_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("contracts:detail", pk)
 
 
+def _act(request: HttpRequest, pk: int, instance_id: int | None, element: str, *, gone: str) -> HttpResponse:
+    """Complete the ready step ``element`` of a contract's process from the posted form, then back to the contract."""
+    item = workflow.ready_item(instance_id, element)
+    if item is None:
+        raise DomainError(gone)
+    workflow.act(instance_id=instance_id, element_id=element, data=data_from(item.form, request.POST),
+                 acting_user=acting_user(request))
+    messages.success(request, f"已办理：{item.name}")
+    return redirect("contracts:detail", pk)
+
+
 @login_required
 @require_POST
 @guarded
 def contract_act(request: HttpRequest, pk: int, element: str) -> HttpResponse:
     contract = _visible(request, pk)
-    item = workflow.ready_item(contract.process_instance_id, element)
-    if item is None:
-        raise DomainError("该环节已办理或尚未到达，请刷新页面。")
-    workflow.act(instance_id=contract.process_instance_id, element_id=element, data=data_from(item.form, request.POST),
-                 acting_user=acting_user(request))
-    messages.success(request, f"已办理：{item.name}")
-    return redirect("contracts:detail", pk)
+    return _act(request, pk, contract.process_instance_id, element, gone="该环节已办理或尚未到达，请刷新页面。")
 
 
 @login_required
@@ -224,13 +229,7 @@ def payment_apply(request: HttpRequest, pk: int) -> HttpResponse:
 def payment_act(request: HttpRequest, pk: int, payment_id: int, element: str) -> HttpResponse:
     contract = _visible(request, pk)
     payment = get_object_or_404(PaymentApplication, pk=payment_id, contract=contract)
-    item = workflow.ready_item(payment.process_instance_id, element)
-    if item is None:
-        raise DomainError("该环节已办理，请刷新页面。")
-    workflow.act(instance_id=payment.process_instance_id, element_id=element, data=data_from(item.form, request.POST),
-                 acting_user=acting_user(request))
-    messages.success(request, f"已办理：{item.name}")
-    return redirect("contracts:detail", pk)
+    return _act(request, pk, payment.process_instance_id, element, gone="该环节已办理，请刷新页面。")
 
 
 @login_required
@@ -240,13 +239,7 @@ def change_act(request: HttpRequest, pk: int, change_id: int, element: str) -> H
     from domain.contracts.models import ContractChange
 
     change = get_object_or_404(ContractChange, pk=change_id, contract=_visible(request, pk))
-    item = workflow.ready_item(change.process_instance_id, element)
-    if item is None:
-        raise DomainError("该变更已审核，请刷新页面。")
-    workflow.act(instance_id=change.process_instance_id, element_id=element, data=data_from(item.form, request.POST),
-                 acting_user=acting_user(request))
-    messages.success(request, f"已办理：{item.name}")
-    return redirect("contracts:detail", pk)
+    return _act(request, pk, change.process_instance_id, element, gone="该变更已审核，请刷新页面。")
 
 
 @login_required

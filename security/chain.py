@@ -1,7 +1,11 @@
 """The audit hash chain (审计日志完整性): each event's HMAC-SM3 covers its content and the previous event's MAC.
 
-Appending locks the single chain-head row, so concurrent transactions append one after another and the chain
-never forks. :func:`verify_chain` walks the events in order and reports the first broken link: a changed event
+Appending moves the single chain-head row forward with a compare-and-swap ``UPDATE … WHERE seq = … AND mac = …``
+against the head this connection last wrote (two statements per append: the swap and the insert). The swap takes
+the row lock, so concurrent transactions append one after another and the chain never forks; when the guess is
+stale (another process appended, or this connection's transaction rolled back) the swap matches nothing and the
+head is read under ``SELECT … FOR UPDATE`` instead. :func:`append_many` links several events under one swap and
+one multi-row insert (the engine's events of one step). :func:`verify_chain` walks the events in order and reports the first broken link: a changed event
 (MAC mismatch), a removed one (gap in ``seq``), a re-linked one (``prev_mac`` not the previous MAC) or a cut tail.
 """
 
@@ -50,18 +54,55 @@ def _locked_head() -> AuditChainHead:
     return head
 
 
+# The head this connection wrote last: (seq, stored mac). Only a guess, checked by the compare-and-swap.
+_HINT = "_jianguan_audit_head"
+
+
+def _link(events: list[AuditEvent], seq: int, mac: str) -> tuple[int, str]:
+    key_id = key_id_for(PURPOSE)
+    prev = mac or GENESIS
+    for event in events:
+        seq += 1
+        event.seq, event.prev_mac, event.key_id = seq, prev, key_id
+        event.mac = prev = hmac_sm3(key_id, canonical(event))
+    return seq, prev
+
+
+def _swap(connection: Any, events: list[AuditEvent]) -> tuple[int, str]:
+    """Link ``events`` after the current head and move the head past them (holding its row lock after)."""
+    guess = getattr(connection, _HINT, None)
+    if guess is not None:
+        seq, mac = guess
+        new_seq, new_mac = _link(events, seq, mac)
+        if AuditChainHead.objects.filter(pk=1, seq=seq, mac=mac).update(seq=new_seq, mac=new_mac) == 1:
+            return new_seq, new_mac
+    head = _locked_head()
+    new_seq, new_mac = _link(events, head.seq, head.mac)
+    AuditChainHead.objects.filter(pk=1).update(seq=new_seq, mac=new_mac)
+    return new_seq, new_mac
+
+
 def append(event: AuditEvent) -> AuditEvent:
     """Link ``event`` to the chain and save it (inside the caller's transaction)."""
-    with transaction.atomic():
-        head = _locked_head()
-        event.seq = head.seq + 1
-        event.prev_mac = head.mac or GENESIS
-        event.key_id = key_id_for(PURPOSE)
-        event.mac = hmac_sm3(event.key_id, canonical(event))
-        event.save()
-        head.seq, head.mac = event.seq, event.mac
-        head.save(update_fields=["seq", "mac"])
+    append_many([event])
     return event
+
+
+def append_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Link ``events`` to the chain in order and save them (inside the caller's transaction)."""
+    if not events:
+        return events
+    connection = transaction.get_connection()
+    # PostgreSQL aborts the whole transaction on any error, so a failed insert can never leave the head moved
+    # without its events; other databases carry on after an error, so there a savepoint keeps the two together.
+    with transaction.atomic(savepoint=connection.vendor != "postgresql"):
+        head = _swap(connection, events)
+        if len(events) == 1:
+            events[0].save()
+        else:
+            AuditEvent.objects.bulk_create(events)
+    setattr(connection, _HINT, head)
+    return events
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import secrets
+import time
 from functools import cache
 from pathlib import Path
 from typing import Protocol
@@ -25,6 +26,7 @@ from .crypto import sm2 as _sm2
 from .crypto.symmetric import SM4_KEY_BYTES, hmac_sm3_raw, sm4_gcm_decrypt, sm4_gcm_encrypt
 
 _PURPOSE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_CURRENT_TTL_S = 1.0  # how long another process's rotation may go unseen here (its folder mtime is checked too)
 _KEY_ID = re.compile(r"^(?P<purpose>[a-z0-9][a-z0-9-]{0,62})\.v(?P<version>[1-9][0-9]{0,5})$")
 
 
@@ -43,6 +45,19 @@ def _check_purpose(purpose: str) -> str:
     if not _PURPOSE.match(purpose):
         raise ValueError(f"密钥用途名称不正确：{purpose!r}")
     return purpose
+
+
+def _stamp(folder: Path) -> tuple[int, ...]:
+    """What changes when a purpose's keys change: the folder's mtime and the ``current`` pointer's inode/mtime."""
+    out: list[int] = []
+    for path in (folder, folder / "current"):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            out.extend((0, 0))
+        else:
+            out.extend((st.st_ino, st.st_mtime_ns))
+    return tuple(out)
 
 
 class KeyStore(Protocol):
@@ -79,6 +94,7 @@ class FileKeyStore:
     def __init__(self, directory: Path | str) -> None:
         self.dir = Path(directory)
         self._secrets: dict[str, bytes] = {}  # key versions never change once written
+        self._current: dict[str, tuple[tuple[int, ...], str, float]] = {}  # purpose -> (stamp, key id, when)
 
     # -- files --------------------------------------------------------------------------------------------
     def _purpose_dir(self, purpose: str) -> Path:
@@ -124,11 +140,21 @@ class FileKeyStore:
 
     # -- symmetric ----------------------------------------------------------------------------------------
     def current_id(self, purpose: str) -> str:
+        # Every audit record and encrypted field asks this, so the answer is kept while the purpose's folder and
+        # its ``current`` pointer are unchanged (a rotation replaces the pointer: a new inode) and for at most a
+        # second (a rotation in another process is seen within that time even on a coarse-mtime file system).
+        folder = self.dir / _check_purpose(purpose)
+        stamp = _stamp(folder)
+        known = self._current.get(purpose)
+        if known is not None and stamp == known[0] and time.monotonic() - known[2] < _CURRENT_TTL_S:
+            return known[1]
         version = self._current_version(purpose)
         if version is None:
             self._write_new(self._purpose_dir(purpose) / "v1.key", secrets.token_bytes(SM4_KEY_BYTES).hex())
             version = 1
-        return f"{purpose}.v{version}"
+        key_id = f"{purpose}.v{version}"
+        self._current[purpose] = (_stamp(folder), key_id, time.monotonic())
+        return key_id
 
     def rotate(self, purpose: str) -> str:
         version = (self._current_version(purpose) or 0) + 1
@@ -137,6 +163,7 @@ class FileKeyStore:
         ):
             version += 1
         self._set_current(purpose, version)
+        self._current.pop(purpose, None)
         return f"{purpose}.v{version}"
 
     def hmac_sm3(self, key_id: str, data: bytes) -> bytes:

@@ -55,3 +55,6 @@ class CompletedTask:
     user_id: int | None
     on_behalf_of_id: int | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    # the user objects behind the ids, when the engine has them (saves reading them back for the audit record)
+    user: Any = field(default=None, compare=False, repr=False)
+    on_behalf_of: Any = field(default=None, compare=False, repr=False)

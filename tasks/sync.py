@@ -92,8 +92,14 @@ def _complete(
             continue
         item.status = WorkItemStatus.COMPLETED
         item.completed_at = now
-        item.completed_by_id = c.user_id
-        item.completed_for_id = c.on_behalf_of_id
+        if c.user is not None and c.user.pk == c.user_id:
+            item.completed_by = c.user
+        else:
+            item.completed_by_id = c.user_id
+        if c.on_behalf_of is not None and c.on_behalf_of.pk == c.on_behalf_of_id:
+            item.completed_for = c.on_behalf_of
+        else:
+            item.completed_for_id = c.on_behalf_of_id
         item.data = c.data
         item.save(update_fields=["status", "completed_at", "completed_by", "completed_for", "data"])
         audit.record(
@@ -224,14 +230,23 @@ def _reopen(instance_id: int, task_ids: set[str]) -> set[str]:
 
 
 def sync_instance_tasks(
-    instance: InstanceRef, ready: Sequence[ReadyTask], *, completed: Sequence[CompletedTask] = ()
+    instance: InstanceRef,
+    ready: Sequence[ReadyTask],
+    *,
+    completed: Sequence[CompletedTask] = (),
+    new_instance: bool = False,
 ) -> None:
     """Make the instance's active work items match ``ready``.
 
     Items of ``completed`` tasks are marked completed (who did it, for whom, with what data); ready tasks without
     an item get one with its candidates, due date and four-eyes exclusions; any other active item of the
     instance is cancelled (a boundary event or another branch took the process elsewhere). Idempotent.
+    ``new_instance`` says the instance was created in this transaction, so it has no items to look up yet.
     """
+    if new_instance:
+        if ready:
+            _create(instance, list(ready))
+        return
     active = {
         i.task_id: i for i in WorkItem.objects.filter(instance_id=instance.id, status__in=ACTIVE_STATUSES)
     }

@@ -224,12 +224,29 @@ def publish_all(root: Path = MODELS_DIR) -> list[tuple[ProcessDefinition, bool]]
 
 
 def latest(key: str) -> ProcessDefinition:
+    """The newest published version of process ``key`` (read from the database each time: another process may
+    have published since; only the small id/hash row travels, the files come from :func:`cached`)."""
     from domain.errors import ProcedureError
 
-    definition = ProcessDefinition.objects.filter(key=key).order_by("-version").first()
-    if definition is None:
+    row = ProcessDefinition.objects.filter(key=key).order_by("-version").values_list("pk", "content_hash").first()
+    if row is None:
         raise ProcedureError(f"流程 {key} 尚未发布")
-    return definition
+    return cached(*row)
+
+
+def cached(pk: int, content_hash: str) -> ProcessDefinition:
+    """Definition ``pk`` from this process's cache (rows never change once published, so a copy stays true).
+
+    The content hash is part of the key so that a row id reused after a rollback never returns another model.
+    Callers must treat the object as read-only: it is shared by every instance of that version.
+    """
+    found = _DEFINITION_CACHE.get((pk, content_hash))
+    if found is None:
+        found = ProcessDefinition.objects.get(pk=pk)
+        if len(_DEFINITION_CACHE) > 512:
+            _DEFINITION_CACHE.clear()
+        _DEFINITION_CACHE[(pk, found.content_hash)] = found
+    return found
 
 
 def specs_for(definition: ProcessDefinition) -> tuple[Any, dict]:
@@ -248,3 +265,4 @@ def specs_for(definition: ProcessDefinition) -> tuple[Any, dict]:
 
 
 _SPEC_CACHE: dict[tuple[int, str, str], tuple[Any, dict]] = {}
+_DEFINITION_CACHE: dict[tuple[int, str], ProcessDefinition] = {}

@@ -57,6 +57,7 @@ def sync(
     actors: dict[Any, tuple[Any, Any, dict[str, Any]]],
     *,
     active: bool = True,
+    new_instance: bool = False,
 ) -> None:
     """Hand the instance's ready user tasks (none when it has ended) and this step's completions to the inbox."""
     try:
@@ -72,7 +73,9 @@ def sync(
             user_id=getattr(user, "pk", None),
             on_behalf_of_id=getattr(on_behalf_of, "pk", None),
             data=dict(data or {}),
+            user=user,
+            on_behalf_of=on_behalf_of,
         )
         for task_id, (user, on_behalf_of, data) in actors.items()
     ]
-    sync_instance_tasks(instance_ref(instance), ready, completed=completed)
+    sync_instance_tasks(instance_ref(instance), ready, completed=completed, new_instance=new_instance)

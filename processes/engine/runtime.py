@@ -39,17 +39,19 @@ def start(
     user = _authenticated(acting_user)
     if district_code is None:
         district_code = getattr(subject, "district_code", None) or variables.get("district_code")
-    if initiator_org is None and user is not None:
-        initiator_org = getattr(user, "organisation", None)
+    # the id, not the object: the acting user's organisation row is not needed to start
+    initiator_org_id = getattr(initiator_org, "pk", None) if initiator_org is not None else (
+        getattr(user, "organisation_id", None) if user is not None else None
+    )
     variables["district_code"] = district_code
-    variables["initiator_org_id"] = getattr(initiator_org, "pk", None)
+    variables["initiator_org_id"] = initiator_org_id
     with transaction.atomic():
         instance = ProcessInstance(
             definition=definition,
             process_key=definition.key,
             business_key=business_key or "",
             district_code=district_code or None,
-            initiator_org=initiator_org,
+            initiator_org_id=initiator_org_id,
             started_by=user,
             serializer_version="",
         )
@@ -66,15 +68,16 @@ def start(
         session = Session(instance, workflow, acting_user=user)
         session.fresh = True
         session.advance()
-        session.save()
-        audit.record(
-            action="process.start",
-            actor=user,
-            subject=subject or instance,
-            summary=f"发起流程 {definition.name or definition.key}（v{definition.version}）",
-            data={"instance_id": instance.pk, "process_key": definition.key, "version": definition.version,
-                  "business_key": instance.business_key},
-        )
+        with audit.batch():
+            session.save()
+            audit.record(
+                action="process.start",
+                actor=user,
+                subject=subject or instance,
+                summary=f"发起流程 {definition.name or definition.key}（v{definition.version}）",
+                data={"instance_id": instance.pk, "process_key": definition.key, "version": definition.version,
+                      "business_key": instance.business_key},
+            )
     return instance
 
 
@@ -117,15 +120,16 @@ def complete_task(
         session.complete_user_task(task, data, on_behalf_of=_authenticated(on_behalf_of))
         if session.incident is None:
             session.advance()
-        session.save()
-        audit.record(
-            action="process.complete_task",
-            actor=user,
-            on_behalf_of=_authenticated(on_behalf_of),
-            subject=instance.subject or instance,
-            summary=f"办理 {task.task_spec.bpmn_name or task.task_spec.bpmn_id}",
-            data={"instance_id": instance.pk, "element_id": task.task_spec.bpmn_id, "task_id": str(task.id)},
-        )
+        with audit.batch():
+            session.save()
+            audit.record(
+                action="process.complete_task",
+                actor=user,
+                on_behalf_of=_authenticated(on_behalf_of),
+                subject=instance.subject or instance,
+                summary=f"办理 {task.task_spec.bpmn_name or task.task_spec.bpmn_id}",
+                data={"instance_id": instance.pk, "element_id": task.task_spec.bpmn_id, "task_id": str(task.id)},
+            )
     return instance
 
 

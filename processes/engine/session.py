@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -27,6 +28,7 @@ from processes.models import (
     ProcessTimer,
     TimerStatus,
 )
+from security import audit
 
 from . import definitions, history, inbox
 from .spiff import (
@@ -49,12 +51,14 @@ def lock(instance_id: int) -> ProcessInstance:
         raise RuntimeError("lock() must run inside transaction.atomic()")
     instance = (
         lock_rows(ProcessInstance.objects)
-        .select_related("definition")
+        .annotate(definition_hash=F("definition__content_hash"))
         .filter(pk=instance_id)
         .first()
     )
     if instance is None:
         raise NotVisibleError("流程实例不存在")
+    # the definition's files come from the per-process cache (published rows never change)
+    instance.definition = definitions.cached(instance.definition_id, instance.definition_hash)
     return instance
 
 
@@ -134,7 +138,13 @@ class Session:
         return InstanceStatus.WAITING
 
     def save(self, *, status: str | None = None) -> ProcessInstance:
+        """Write the instance and everything that follows from it; the step's audit events go in one batch."""
+        with audit.batch():
+            return self._save(status)
+
+    def _save(self, status: str | None) -> ProcessInstance:
         instance = self.instance
+        fresh = self.fresh
         now = timezone.now()
         tasks = all_tasks(self.workflow)
         new_status = status or self.status()
@@ -162,7 +172,7 @@ class Session:
         self.had_timers = bool(active and waiting_events(tasks, TimerEventDefinition))
         self.had_messages = bool(active and waiting_events(tasks, MessageEventDefinition))
         self.fresh = False
-        inbox.sync(instance, tasks, self.actors, active=active)
+        inbox.sync(instance, tasks, self.actors, active=active, new_instance=fresh)
         self.completed_before |= {t.id for t in newly_completed}
         self.actors = {}
         return instance

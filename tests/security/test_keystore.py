@@ -82,3 +82,12 @@ def test_rotate_key_command_reencrypts_rows_and_lookups_keep_working(store, cert
     assert raw_key_id() == "field.v2"
     call_command("rotate_key", "blind-index")
     assert Delivery.objects.get(recipient_id_number="310101199001011234").recipient_name == "王建国"
+
+
+def test_a_rotation_by_another_process_is_seen_without_restarting(tmp_path):
+    here, there = FileKeyStore(tmp_path / "keys"), FileKeyStore(tmp_path / "keys")
+    assert here.current_id("audit") == "audit.v1"
+    assert there.rotate("audit") == "audit.v2"
+    assert here.current_id("audit") == "audit.v2"  # the replaced ``current`` pointer is a new file
+    assert there.rotate("audit") == "audit.v3"
+    assert here.current_id("audit") == "audit.v3"

@@ -77,3 +77,50 @@ def test_concurrent_appends_never_fork_the_chain():
     assert not errors
     report = verify_chain()
     assert report.ok and report.checked == 60
+
+
+@pytest.mark.django_db
+def test_a_batch_writes_its_events_at_the_end_in_order_and_chained(directory):
+    from django.db import transaction
+
+    with transaction.atomic(), audit.batch():
+        first = audit.record(action="demo.batch", summary="一")
+        with audit.batch():  # a nested batch joins the outer one
+            second = audit.record(action="demo.batch", summary="二")
+        assert first.pk is None and first.seq is None  # queued, not yet written
+    assert first.pk and second.pk and second.seq == first.seq + 1 and second.prev_mac == first.mac
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_a_batch_that_raises_writes_nothing(directory):
+    from django.db import transaction
+
+    earlier = audit.record(action="demo.before")
+    with pytest.raises(RuntimeError, match="失败"), transaction.atomic(), audit.batch():
+        audit.record(action="demo.batch")
+        raise RuntimeError("操作失败")
+    assert not AuditEvent.objects.filter(action="demo.batch").exists()
+    later = audit.record(action="demo.after")
+    assert (later.seq, later.prev_mac) == (earlier.seq + 1, earlier.mac)
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_outside_a_transaction_is_refused():
+    with pytest.raises(RuntimeError, match="transaction"), audit.batch():
+        pass
+
+
+@pytest.mark.django_db
+def test_the_chain_stays_whole_when_the_remembered_head_was_rolled_back(directory):
+    from django.db import transaction
+
+    audit.record(action="demo.kept")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record(action="demo.rolled_back")  # moves this connection's remembered head
+        raise RuntimeError("回滚")
+    kept = audit.record(action="demo.kept_again")  # the remembered head no longer exists: re-read under lock
+    previous = AuditEvent.objects.filter(seq=kept.seq - 1).get()
+    assert previous.action == "demo.kept" and kept.prev_mac == previous.mac
+    assert verify_chain().ok

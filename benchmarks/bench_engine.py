@@ -159,6 +159,34 @@ def run(count: int) -> dict[str, float]:
     }
 
 
+def machine_reference() -> dict[str, float]:
+    """Figures of the machine itself, so that runs on different machines can be compared: a fixed pure-Python
+    workload, one database round trip and one committed one-row write (the floor under every engine step)."""
+    import json
+
+    from django.db import connection, transaction
+
+    payload = {"tasks": [{"id": i, "state": "READY", "data": {"amount": i * 10, "ok": True}} for i in range(50)]}
+    began = time.perf_counter()
+    for _ in range(2000):
+        json.loads(json.dumps(payload))
+    python_ms = (time.perf_counter() - began) * 1000
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_probe (n integer)")
+        began = time.perf_counter()
+        for _ in range(500):
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        round_trip_ms = (time.perf_counter() - began) * 1000 / 500
+        began = time.perf_counter()
+        for i in range(200):
+            with transaction.atomic():
+                cursor.execute("INSERT INTO bench_probe (n) VALUES (%s)", [i])
+        commit_ms = (time.perf_counter() - began) * 1000 / 200
+        cursor.execute("DROP TABLE bench_probe")
+    return {"python_ms": python_ms, "round_trip_ms": round_trip_ms, "commit_ms": commit_ms}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=300)
@@ -169,6 +197,7 @@ def main() -> None:
     from django.db import connection
 
     publish(args.decision, args.condition)
+    reference = machine_reference()
     figures = run(args.count)
     print(f"engine benchmark on {connection.vendor} ({args.count} instances, 10 steps, decision {args.decision})")
     print(f"  instances started+completed per second: {figures['instances_per_second']:.1f}")
@@ -178,6 +207,8 @@ def main() -> None:
     print(f"  complete-task latency p50: {figures['complete_p50_ms']:.1f} ms, p95: {figures['complete_p95_ms']:.1f} ms")
     print(f"  serialized size per instance: mean {figures['serialized_bytes_mean']:.0f} B, "
           f"max {figures['serialized_bytes_max']:.0f} B")
+    print(f"  machine reference: fixed Python workload {reference['python_ms']:.0f} ms, database round trip "
+          f"{reference['round_trip_ms']:.2f} ms, committed one-row write {reference['commit_ms']:.2f} ms")
     connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
 

@@ -20,6 +20,8 @@ from .models import ACTIVE_STATUSES, ORG, WorkItem, WorkItemCandidate, WorkItemE
 
 log = logging.getLogger("jianguan.tasks")
 
+# columns the sync never reads back (the form and its texts are written once, when the item is created)
+_BULKY = ("documentation", "form", "ui_schema", "properties", "four_eyes", "draft", "data")
 _PLACEHOLDER = re.compile(r"\{\s*(\w+)\s*\}")
 _PRIORITY_WORDS = {"urgent": 90, "high": 80, "normal": 50, "low": 20}
 
@@ -248,7 +250,8 @@ def sync_instance_tasks(
             _create(instance, list(ready))
         return
     active = {
-        i.task_id: i for i in WorkItem.objects.filter(instance_id=instance.id, status__in=ACTIVE_STATUSES)
+        i.task_id: i
+        for i in WorkItem.objects.filter(instance_id=instance.id, status__in=ACTIVE_STATUSES).defer(*_BULKY)
     }
     done = _complete(instance, active, completed)
     ready_ids = {t.task_id for t in ready}

@@ -90,14 +90,15 @@ def _fire_one(timer_id: int, now: dt.datetime) -> FiredTimer | None:
     session.run(session.workflow.refresh_timers)
     if session.incident is None:
         session.advance()
-    session.save()
-    audit.record(
-        action="process.timer",
-        subject=instance.subject or instance,
-        summary=f"定时器 {timer.element_id} 触发（延迟 {lateness:.0f} 秒）",
-        data={"instance_id": instance.pk, "element_id": timer.element_id, "due_at": timer.due_at.isoformat(),
-              "lateness_seconds": lateness},
-    )
+    with audit.batch():
+        session.save()
+        audit.record(
+            action="process.timer",
+            subject=instance.subject or instance,
+            summary=f"定时器 {timer.element_id} 触发（延迟 {lateness:.0f} 秒）",
+            data={"instance_id": instance.pk, "element_id": timer.element_id, "due_at": timer.due_at.isoformat(),
+                  "lateness_seconds": lateness},
+        )
     return FiredTimer(timer.pk, instance.pk, timer.element_id, timer.due_at, now, lateness)
 
 
@@ -173,14 +174,15 @@ def _deliver(instance_id: int, message_name: str, key: str, payload: dict[str, A
         return None
     if session.incident is None:
         session.advance()
-    session.save()
-    audit.record(
-        action="process.message",
-        actor=session.acting_user,
-        subject=instance.subject or instance,
-        summary=f"收到消息 {message_name}（{key}）",
-        data={"instance_id": instance.pk, "message": message_name, "key": key},
-    )
+    with audit.batch():
+        session.save()
+        audit.record(
+            action="process.message",
+            actor=session.acting_user,
+            subject=instance.subject or instance,
+            summary=f"收到消息 {message_name}（{key}）",
+            data={"instance_id": instance.pk, "message": message_name, "key": key},
+        )
     return True
 
 

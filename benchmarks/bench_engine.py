@@ -79,7 +79,7 @@ def setup_database() -> None:
     if "sqlite" in settings.DATABASES["default"]["ENGINE"]:
         settings.DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp()) / "bench.sqlite3")}
     else:
-        settings.DATABASES["default"]["TEST"] = {"NAME": "jg_engine_bench"}
+        settings.DATABASES["default"]["TEST"] = {"NAME": f"{settings.DATABASES['default']['NAME']}_engine"}
     django.setup()
     from django.db import connection
     from django.test.utils import setup_test_environment

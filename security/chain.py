@@ -5,8 +5,10 @@ against the head this connection last wrote (two statements per append: the swap
 the row lock, so concurrent transactions append one after another and the chain never forks; when the guess is
 stale (another process appended, or this connection's transaction rolled back) the swap matches nothing and the
 head is read under ``SELECT … FOR UPDATE`` instead. :func:`append_many` links several events under one swap and
-one multi-row insert (the engine's events of one step). :func:`verify_chain` walks the events in order and reports the first broken link: a changed event
-(MAC mismatch), a removed one (gap in ``seq``), a re-linked one (``prev_mac`` not the previous MAC) or a cut tail.
+one multi-row insert (the engine's events of one step).
+
+:func:`verify_chain` walks the events in order and reports the first broken link: a changed event (MAC mismatch),
+a removed one (gap in ``seq``), a re-linked one (``prev_mac`` not the previous MAC) or a cut tail.
 """
 
 from __future__ import annotations

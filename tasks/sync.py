@@ -94,14 +94,11 @@ def _complete(
             continue
         item.status = WorkItemStatus.COMPLETED
         item.completed_at = now
-        if c.user is not None and c.user.pk == c.user_id:
+        item.completed_by_id, item.completed_for_id = c.user_id, c.on_behalf_of_id
+        if c.user is not None:  # the engine hands over the objects too: the audit record below need not read them
             item.completed_by = c.user
-        else:
-            item.completed_by_id = c.user_id
-        if c.on_behalf_of is not None and c.on_behalf_of.pk == c.on_behalf_of_id:
+        if c.on_behalf_of is not None:
             item.completed_for = c.on_behalf_of
-        else:
-            item.completed_for_id = c.on_behalf_of_id
         item.data = c.data
         item.save(update_fields=["status", "completed_at", "completed_by", "completed_for", "data"])
         audit.record(

@@ -40,9 +40,7 @@ def start(
     if district_code is None:
         district_code = getattr(subject, "district_code", None) or variables.get("district_code")
     # the id, not the object: the acting user's organisation row is not needed to start
-    initiator_org_id = getattr(initiator_org, "pk", None) if initiator_org is not None else (
-        getattr(user, "organisation_id", None) if user is not None else None
-    )
+    initiator_org_id = initiator_org.pk if initiator_org is not None else getattr(user, "organisation_id", None)
     variables["district_code"] = district_code
     variables["initiator_org_id"] = initiator_org_id
     with transaction.atomic():

@@ -20,6 +20,8 @@ from typing import Any
 
 from django.db import transaction
 
+from domain.db import insert_rows, update_row
+
 from .crypto import constant_time_equal, hmac_sm3, key_id_for
 from .models import AuditChainHead, AuditEvent
 
@@ -76,7 +78,7 @@ def _swap(connection: Any, events: list[AuditEvent]) -> tuple[int, str]:
     if guess is not None:
         seq, mac = guess
         new_seq, new_mac = _link(events, seq, mac)
-        if AuditChainHead.objects.filter(pk=1, seq=seq, mac=mac).update(seq=new_seq, mac=new_mac) == 1:
+        if update_row(AuditChainHead, 1, {"seq": new_seq, "mac": new_mac}, expect={"seq": seq, "mac": mac}) == 1:
             return new_seq, new_mac
     head = _locked_head()
     new_seq, new_mac = _link(events, head.seq, head.mac)
@@ -102,7 +104,7 @@ def append_many(events: list[AuditEvent]) -> list[AuditEvent]:
         if len(events) == 1:
             events[0].save()
         else:
-            AuditEvent.objects.bulk_create(events)
+            insert_rows(events)
     setattr(connection, _HINT, head)
     return events
 

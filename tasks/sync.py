@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from domain.db import fetch_rows, insert_rows, update_row, update_rows
 from domain.organisations.models import User
 from security import audit
 
@@ -20,8 +21,8 @@ from .models import ACTIVE_STATUSES, ORG, WorkItem, WorkItemCandidate, WorkItemE
 
 log = logging.getLogger("jianguan.tasks")
 
-# columns the sync never reads back (the form and its texts are written once, when the item is created)
-_BULKY = ("documentation", "form", "ui_schema", "properties", "four_eyes", "draft", "data")
+# the columns the sync reads back of active items (the form and its texts are written once, at creation)
+_READ = ("instance_id", "task_id", "element_id", "name", "process_name", "status", "summary")
 _PLACEHOLDER = re.compile(r"\{\s*(\w+)\s*\}")
 _PRIORITY_WORDS = {"urgent": 90, "high": 80, "normal": 50, "low": 20}
 
@@ -100,7 +101,10 @@ def _complete(
         if c.on_behalf_of is not None:
             item.completed_for = c.on_behalf_of
         item.data = c.data
-        item.save(update_fields=["status", "completed_at", "completed_by", "completed_for", "data"])
+        update_row(WorkItem, item.pk, {
+            "status": item.status, "completed_at": now, "completed_by": item.completed_by_id,
+            "completed_for": item.completed_for_id, "data": item.data,
+        })
         audit.record(
             action="tasks.completed",
             actor=item.completed_by,
@@ -161,7 +165,7 @@ def _create(instance: InstanceRef, tasks: list[ReadyTask]) -> list[WorkItem]:
                 claimed_at=now if assignee_id else None,
             )
         )
-    WorkItem.objects.bulk_create(items)
+    insert_rows(items)
     if any(i.pk is None for i in items):  # backends without RETURNING: read the ids back
         ids = dict(
             WorkItem.objects.filter(
@@ -202,7 +206,7 @@ def _create(instance: InstanceRef, tasks: list[ReadyTask]) -> list[WorkItem]:
                     multi=multi,
                 )
             )
-    WorkItemCandidate.objects.bulk_create(candidates)
+    insert_rows(candidates)
     excluded = _excluded_users(instance.id, {e for i in items for e in i.four_eyes})
     exclusions = [
         WorkItemExclusion(item=item, user_id=user_id)
@@ -248,7 +252,7 @@ def sync_instance_tasks(
         return
     active = {
         i.task_id: i
-        for i in WorkItem.objects.filter(instance_id=instance.id, status__in=ACTIVE_STATUSES).defer(*_BULKY)
+        for i in fetch_rows(WorkItem, {"instance_id": instance.id, "status": ACTIVE_STATUSES}, columns=_READ)
     }
     done = _complete(instance, active, completed)
     ready_ids = {t.task_id for t in ready}
@@ -259,7 +263,7 @@ def sync_instance_tasks(
         )
     finished = [i.pk for task_id, i in active.items() if task_id in done] + stale
     if finished:
-        WorkItemCandidate.objects.filter(item_id__in=finished).update(active=False)
+        update_rows(WorkItemCandidate, {"item_id": finished}, {"active": False})
     new = [t for t in ready if t.task_id not in active]
     reopened = _reopen(instance.id, {t.task_id for t in new})
     new = [t for t in new if t.task_id not in reopened]
@@ -270,4 +274,4 @@ def sync_instance_tasks(
         item = active[task_id]
         if item.summary != summary:
             item.summary = summary
-            item.save(update_fields=["summary"])
+            update_row(WorkItem, item.pk, {"summary": summary})

@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.specs.MultiChoice import MultiChoice
 from SpiffWorkflow.util.task import TaskState
 
+from domain.db import insert_rows
 from processes.models import ProcessHistory, ProcessInstance
 from security import audit
 
@@ -79,7 +80,7 @@ def append(
                 data={"instance_id": instance.pk, "element_id": spec.bpmn_id, **details},
             )
     if rows:
-        ProcessHistory.objects.bulk_create(rows)
+        insert_rows(rows)
 
 
 def instance_history(instance: ProcessInstance | int) -> QuerySet[ProcessHistory]:

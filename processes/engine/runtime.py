@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from SpiffWorkflow.util.task import TaskState
 
+from domain.db import insert_rows
 from domain.errors import ConflictError, NotVisibleError, ProcedureError
 from processes.models import InstanceStatus, ProcessDefinition, ProcessInstance
 from security import audit
@@ -58,7 +59,7 @@ def start(
                 raise ValueError("start(subject=...) needs a saved object")
             instance.subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=False)
             instance.subject_id = str(subject.pk)
-        instance.save()
+        insert_rows([instance])
         spec, subprocess_specs = definitions.specs_for(definition)
         workflow = new_workflow(spec, subprocess_specs)
         for task in workflow.get_tasks(state=TaskState.READY):

@@ -8,7 +8,6 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -19,7 +18,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from domain.db import lock_rows
+from domain.db import fetch_rows, update_row
 from domain.errors import ConflictError, NotVisibleError
 from processes.models import (
     InstanceStatus,
@@ -49,14 +48,12 @@ def lock(instance_id: int) -> ProcessInstance:
     """Lock the instance row for this transaction (``select_for_update``)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock() must run inside transaction.atomic()")
-    instance = (
-        lock_rows(ProcessInstance.objects)
-        .annotate(definition_hash=F("definition__content_hash"))
-        .filter(pk=instance_id)
-        .first()
+    found = fetch_rows(
+        ProcessInstance, {"id": instance_id}, extra={"definition_hash": "definition.content_hash"}, for_update=True
     )
-    if instance is None:
+    if not found:
         raise NotVisibleError("流程实例不存在")
+    instance: Any = found[0]
     # the definition's files come from the per-process cache (published rows never change)
     instance.definition = definitions.cached(instance.definition_id, instance.definition_hash)
     return instance
@@ -185,8 +182,11 @@ class Session:
         if instance._state.adding:
             instance.save()
             return
-        updated = ProcessInstance.objects.filter(pk=instance.pk, revision=instance.revision).update(
-            updated_at=now, revision=instance.revision + 1, **{f: getattr(instance, f) for f in fields}
+        updated = update_row(
+            ProcessInstance,
+            instance.pk,
+            {"updated_at": now, "revision": instance.revision + 1, **{f: getattr(instance, f) for f in fields}},
+            expect={"revision": instance.revision},
         )
         if updated != 1:
             raise ConflictError("流程实例已被他人同时修改，请刷新后重试")

@@ -5,10 +5,12 @@ step shows here, not only in the benchmark.
 """
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from domain.db import fetch_rows
 from processes import engine
+from processes.models import ProcessInstance
 from security.chain import verify_chain
 from security.models import AuditEvent
 
@@ -50,3 +52,20 @@ def test_a_steps_audit_events_are_written_together_and_chained_in_order(publish,
     assert all(e.actor_username == "officer_pd" for e in events)
     report = verify_chain()
     assert report.ok, report.message()
+
+
+@pytest.mark.django_db
+def test_fetch_rows_joins_a_column_of_a_foreign_key_target_and_locks_only_its_own_table(publish, user):
+    definition = publish("review")
+    instance = engine.start("test_review", variables={"district_code": "310115"}, acting_user=user("officer_pd"))
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        (row,) = fetch_rows(ProcessInstance, {"id": instance.pk}, extra={"definition_hash": "definition.content_hash"},
+                            for_update=True)
+    assert row.definition_hash == definition.content_hash and row.data == instance.data
+    sql = queries.captured_queries[-1]["sql"]
+    if connection.features.has_select_for_update_of:
+        assert "FOR UPDATE OF" in sql
+    elif connection.features.has_select_for_update:
+        assert "FOR UPDATE" in sql
+    with pytest.raises(ValueError, match="non-null foreign keys"):
+        fetch_rows(ProcessInstance, {"id": instance.pk}, extra={"starter": "started_by.username"})

@@ -150,18 +150,24 @@ def fetch_rows(
     *,
     columns: Sequence[str] | None = None,
     extra: dict[str, str] | None = None,
+    order_by: Sequence[str] = (),
+    limit: int | None = None,
     for_update: bool = False,
 ) -> list[M]:
     """The model's rows whose columns equal ``where`` (a list or tuple value means ``IN``), as model objects.
 
     ``columns`` limits the fields read (the others are deferred, as with ``.only()``); ``extra`` joins single
     columns of foreign-key targets in as attributes, ``{"definition_hash": "definition.content_hash"}``;
+    ``order_by`` names columns (``"-version"``: descending) and ``limit`` caps the rows;
     ``for_update`` locks the model's own rows (``FOR UPDATE OF`` where the database can say so). Values come
     back through the same converters the ORM applies, so JSON, dates and encrypted fields read as they do there.
     """
     extra = extra or {}
     meta: Any = model._meta
-    key = ("select", connection.vendor, model, _shape(where), tuple(columns or ()), tuple(extra.items()), for_update)
+    key = (
+        "select", connection.vendor, model, _shape(where), tuple(columns or ()), tuple(extra.items()),
+        tuple(order_by), limit, for_update,
+    )
     plan = _PLANS.get(key)
     if plan is None:
         table = meta.db_table
@@ -189,6 +195,13 @@ def fetch_rows(
         sql = f"SELECT {', '.join(select)} FROM {_qn(table)} {' '.join(joins)}"  # noqa: S608
         if condition:
             sql += " WHERE " + condition
+        if order_by:
+            terms = [(meta.get_field(name.lstrip("-")), name.startswith("-")) for name in order_by]
+            sql += " ORDER BY " + ", ".join(
+                f"{_qn(table)}.{_qn(f.column)} {'DESC' if descending else 'ASC'}" for f, descending in terms
+            )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
         if for_update and connection.features.has_select_for_update:
             of = (table,) if joins and connection.features.has_select_for_update_of else ()
             sql += " " + connection.ops.for_update_sql(of=tuple(_qn(t) for t in of))

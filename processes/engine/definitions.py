@@ -21,6 +21,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
+from domain.db import fetch_rows
 from domain.errors import DomainError
 from processes.models import ProcessDefinition
 
@@ -228,10 +229,10 @@ def latest(key: str) -> ProcessDefinition:
     have published since; only the small id/hash row travels, the files come from :func:`cached`)."""
     from domain.errors import ProcedureError
 
-    row = ProcessDefinition.objects.filter(key=key).order_by("-version").values_list("pk", "content_hash").first()
-    if row is None:
+    rows = fetch_rows(ProcessDefinition, {"key": key}, columns=("content_hash",), order_by=("-version",), limit=1)
+    if not rows:
         raise ProcedureError(f"流程 {key} 尚未发布")
-    return cached(*row)
+    return cached(rows[0].pk, rows[0].content_hash)
 
 
 def cached(pk: int, content_hash: str) -> ProcessDefinition:

@@ -142,3 +142,11 @@ def test_update_rows_filters_by_lists_and_an_empty_list_matches_nothing():
     with pytest.raises(ValueError, match="condition"):
         update_rows(WorkItem, {}, {"summary": "全部"})
     assert fetch_rows(WorkItem, {"task_id": []}) == []
+
+
+@pytest.mark.django_db
+def test_fetch_rows_orders_and_limits():
+    insert_rows([_item(task_id=t, priority=p) for t, p in (("a", 20), ("b", 90), ("c", 50))])
+    assert [i.task_id for i in fetch_rows(WorkItem, {"instance_id": 7}, order_by=("-priority",))] == ["b", "c", "a"]
+    top = fetch_rows(WorkItem, {"instance_id": 7}, columns=("task_id",), order_by=("priority", "task_id"), limit=2)
+    assert [i.task_id for i in top] == ["a", "c"]

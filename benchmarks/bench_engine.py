@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.test_settings")
@@ -159,6 +160,44 @@ def run(count: int) -> dict[str, float]:
     }
 
 
+def install_phase_timers() -> dict[str, list[float]]:
+    """Wrap the engine's step functions with wall-clock timers: where an instance's time goes (``--phases``).
+
+    Nested phases overlap (the audit batch runs inside the save), so the figures do not add up to the total."""
+    from django.db.backends.base import base
+
+    from processes.engine import history, inbox, runtime, session
+    from security import chain
+
+    totals: dict[str, list[float]] = {}
+
+    def wrap(owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                entry = totals.setdefault(label, [0.0, 0])
+                entry[0] += time.perf_counter() - began
+                entry[1] += 1
+
+        setattr(owner, name, timed)
+
+    wrap(runtime, "lock", "lock the instance (read + FOR UPDATE)")
+    wrap(session.Session, "run", "SpiffWorkflow engine steps")
+    wrap(session, "load_state", "SpiffWorkflow state load")
+    wrap(session, "dump_state", "SpiffWorkflow state dump")
+    wrap(runtime, "new_workflow", "SpiffWorkflow new workflow")
+    wrap(session.Session, "_write", "save instance state")
+    wrap(history, "append", "history rows")
+    wrap(inbox, "sync", "inbox sync (work items, candidates)")
+    wrap(chain, "append_many", "audit chain (head swap + events)")
+    wrap(base.BaseDatabaseWrapper, "commit", "commit")
+    return totals
+
+
 def machine_reference() -> dict[str, float]:
     """Figures of the machine itself, so that runs on different machines can be compared: a fixed pure-Python
     workload, one database round trip and one committed one-row write (the floor under every engine step)."""
@@ -192,12 +231,14 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--decision", default="contracts_public_notice", help="a decision id under decisions/tables")
     parser.add_argument("--condition", default="notice_required", help="gateway condition on the decision output")
+    parser.add_argument("--phases", action="store_true", help="also print where an instance's time goes")
     args = parser.parse_args()
     setup_database()
     from django.db import connection
 
     publish(args.decision, args.condition)
     reference = machine_reference()
+    phases = install_phase_timers() if args.phases else {}
     figures = run(args.count)
     print(f"engine benchmark on {connection.vendor} ({args.count} instances, 10 steps, decision {args.decision})")
     print(f"  instances started+completed per second: {figures['instances_per_second']:.1f}")
@@ -209,6 +250,11 @@ def main() -> None:
           f"max {figures['serialized_bytes_max']:.0f} B")
     print(f"  machine reference: fixed Python workload {reference['python_ms']:.0f} ms, database round trip "
           f"{reference['round_trip_ms']:.2f} ms, committed one-row write {reference['commit_ms']:.2f} ms")
+    if phases:
+        measured = args.count + 30  # the warm-up and the statement count run the engine too
+        print(f"  where an instance's time goes (ms per instance, wall clock, {measured} instances; phases nest):")
+        for label, (seconds, calls) in sorted(phases.items(), key=lambda item: -item[1][0]):
+            print(f"    {label:42s} {seconds * 1000 / measured:6.2f} ms  ({calls / measured:.1f} calls)")
     connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
 

@@ -6,6 +6,10 @@
 * lane ``initiator`` (or role ``applicant``) → the enterprise that started the case (any of its members), or the
   person who started it when no enterprise did;
 * ``candidateGroups`` (comma-separated role codes) overrides the lane's role;
+* ``candidateOrganisation`` = ``{variable}`` holding an organisation id: the task's enterprise roles (and the
+  initiator lane) are offered within that organisation instead of the one that started the case — the other party
+  of a two-party procedure, e.g. the contractor (承包人) in contract signing. When the variable holds no id the task
+  is offered to no one (never to the initiator instead) and a warning is logged;
 * ``assignee`` names one user: a username, or ``{variable}`` holding a username or user id.
 """
 
@@ -67,13 +71,41 @@ def groups_of(task: ReadyTask) -> list[str]:
     return [Role.CASE_OFFICER.value]
 
 
+def organisation_reference(task: ReadyTask, variables: dict[str, Any]) -> int | None:
+    """The organisation id named by the ``candidateOrganisation`` property's ``{variable}``, or ``None``."""
+    match = _VARIABLE.match((task.properties.get("candidateOrganisation") or "").strip())
+    value = variables.get(match.group(1)) if match else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _party_specs(instance: InstanceRef, task: ReadyTask, group: str = "") -> list[CandidateSpec]:
+    """Members of the party the task belongs to: ``candidateOrganisation`` when the task names one, else the
+    initiator."""
+    if not (task.properties.get("candidateOrganisation") or "").strip():
+        return _initiator_specs(instance, group)
+    organisation_id = organisation_reference(task, instance.variables)
+    if organisation_id is None:
+        log.warning(
+            "task %s of instance %s: candidateOrganisation %r holds no organisation id; offered to no one",
+            task.element_id, instance.id, task.properties.get("candidateOrganisation"),
+        )
+        return []
+    return [CandidateSpec(group=group, district_code=ORG, organisation_id=organisation_id)]
+
+
 def candidate_specs(instance: InstanceRef, task: ReadyTask) -> list[CandidateSpec]:
     specs: list[CandidateSpec] = []
     for group in groups_of(task):
         if group in (INITIATOR, Role.APPLICANT):
-            specs.extend(_initiator_specs(instance))
+            specs.extend(_party_specs(instance, task))
         elif group in ENTERPRISE_ROLES:
-            specs.extend(_initiator_specs(instance, group))
+            specs.extend(_party_specs(instance, task, group))
         else:
             specs.extend(
                 CandidateSpec(group=group, district_code=key) for key in _district_keys(instance, task)

@@ -33,9 +33,9 @@ class ReadyTask:
     """A ready BPMN user task, as the engine sees it.
 
     ``properties`` are the task's ``spiffworkflow:property`` values (strings): ``candidateGroups``,
-    ``assignee``, ``dueWorkingDays`` / ``dueIn`` (ISO-8601 duration), ``fourEyes`` (comma-separated element ids
-    whose completer may not do this task), ``priority``, ``summary`` (``{variable}`` template), ``district``
-    (``case`` | ``city`` | ``any``).
+    ``candidateOrganisation``, ``assignee``, ``dueWorkingDays`` / ``dueIn`` (ISO-8601 duration), ``fourEyes``
+    (comma-separated element ids whose completer may not do this task), ``priority``, ``summary`` (``{variable}``
+    template), ``district`` (``case`` | ``city`` | ``any``).
     """
 
     task_id: str  # the Spiff task UUID, stable while the task is ready

@@ -18,10 +18,11 @@ from .permissions import require_party
 SIGNING = "contract_signing"
 
 
-def operator_of(organisation_id: int) -> User | None:
-    """The enterprise operator who receives the party's tasks (the first active one; else any active member)."""
-    members = User.objects.filter(organisation_id=organisation_id, is_active=True).order_by("id")
-    return members.filter(groups__name=Role.ENTERPRISE_OPERATOR).first() or members.first()
+def has_operator(organisation_id: int) -> bool:
+    """Whether the party has an active enterprise operator (企业经办人): its tasks are offered to all of them."""
+    return User.objects.filter(
+        organisation_id=organisation_id, is_active=True, groups__name=Role.ENTERPRISE_OPERATOR
+    ).exists()
 
 
 def start_signing(*, contract: Contract, acting_user: Any) -> Contract:
@@ -33,14 +34,13 @@ def start_signing(*, contract: Contract, acting_user: Any) -> Contract:
         require_party(contract, acting_user, "employer")
         if contract.process_instance_id or contract.state != ContractState.DRAFT:
             raise ConflictError("该合同的网签流程已经启动。")
-        contractor_user = operator_of(contract.contractor_id)
-        if contractor_user is None:
-            raise ProcedureError("承包人尚无可办理业务的账号，无法启动网签。")
+        if not has_operator(contract.contractor_id):
+            raise ProcedureError("承包人尚无企业经办人账号，无法启动网签：请承包人先在本平台开通经办人账号。")
         instance = engine.start(
             SIGNING, subject=contract, acting_user=acting_user, business_key=contract.number,
             initiator_org=contract.employer,
             variables={"contract_id": contract.pk, "contract_number": contract.number,
-                       "contractor_user": contractor_user.username, "price": str(contract.price)})
+                       "contractor_org_id": contract.contractor_id, "price": str(contract.price)})
         contract.process_instance_id = instance.pk
         contract.save(update_fields=["process_instance_id", "updated_at"])
         audit.record(action="contracts.signing_started", actor=acting_user, subject=contract,

@@ -5,6 +5,7 @@ Each check returns :class:`Problem` rows naming the file, the BPMN element id an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,13 +16,16 @@ from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.specs.MultiChoice import MultiChoice
 
-from domain.organisations.roles import Role
+from domain.organisations.roles import ENTERPRISE_ROLES, Role
 
 from . import expressions, registry
 from .definitions import Bundle, Problem
 from .spiff import DecisionTask, EngineParser, RegisteredServiceTask, decisions_api, event_part
 
 LANE_ROLES = frozenset(r.value for r in Role) | {"initiator"}
+# roles a task may offer within another party's organisation (candidateOrganisation)
+PARTY_ROLES = frozenset(r.value for r in ENTERPRISE_ROLES) | {"initiator", Role.APPLICANT.value}
+_VARIABLE = re.compile(r"^\{\s*\w+\s*\}$")
 
 
 def validate_specs(bundle: Bundle, parser: EngineParser, processes: list[tuple[str, str, Any, dict]]) -> list[Problem]:
@@ -135,9 +139,20 @@ def check_lane(bundle: Bundle, file_name: str, task_spec: Any) -> Iterator[Probl
         properties = _properties(task_spec)
         if lane is None and not (properties.get("candidateGroups") or properties.get("assignee")):
             yield Problem(file_name, _element(task_spec), "用户任务既不在泳道中，也没有 candidateGroups/assignee")
-        for group in filter(None, (g.strip() for g in properties.get("candidateGroups", "").split(","))):
+        groups = [g.strip() for g in properties.get("candidateGroups", "").split(",") if g.strip()]
+        for group in groups:
             if group not in LANE_ROLES:
                 yield Problem(file_name, _element(task_spec), f"candidateGroups 中的 {group} 不是已知角色代码")
+        party = (properties.get("candidateOrganisation") or "").strip()
+        if party:
+            if not _VARIABLE.match(party):
+                yield Problem(file_name, _element(task_spec), f"candidateOrganisation 须为 {{变量名}} 形式，而不是 {party}")
+            for group in groups or ([lane] if lane else []):
+                if group not in PARTY_ROLES:
+                    yield Problem(
+                        file_name, _element(task_spec),
+                        f"candidateOrganisation 只能用于企业角色的任务，{group} 不是企业角色",
+                    )
 
 
 def _properties(task_spec: Any) -> dict[str, str]:

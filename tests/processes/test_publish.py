@@ -114,6 +114,19 @@ def test_refuses_a_lane_that_is_not_a_role(db, model):
     assert problems == ["review.bpmn [review]：泳道 boss 不是已知角色代码"]
 
 
+def test_refuses_a_candidate_organisation_that_is_not_a_variable_or_on_a_regulator_task(db, model):
+    # the review task's lane is a regulator role: another party's organisation makes no sense there
+    problems = _refused(model(
+        '<spiffworkflow:property name="fourEyes" value="fill"/>',
+        '<spiffworkflow:property name="fourEyes" value="fill"/>'
+        '<spiffworkflow:property name="candidateOrganisation" value="contractor_org_id"/>',
+    ))
+    assert problems == [
+        "review.bpmn [review]：candidateOrganisation 须为 {变量名} 形式，而不是 contractor_org_id",
+        "review.bpmn [review]：candidateOrganisation 只能用于企业角色的任务，reviewer 不是企业角色",
+    ]
+
+
 def test_every_problem_is_reported_at_once(db, model):
     model('id="test.notify"', 'id="test.missing"')
     problems = _refused(model('name="reviewer"', 'name="boss"'))

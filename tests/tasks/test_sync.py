@@ -47,6 +47,25 @@ def test_initiator_lane_goes_to_the_enterprise_that_started_the_case(user, direc
     assert not inbox_for(user("officer_pd"), "available").exists()
 
 
+def test_candidate_organisation_offers_the_task_to_the_other_partys_role_members(user, directory):
+    # started by the employer; the contractor's step goes to the contractor's operators, not the employer's
+    ref = instance(org_id=directory["employer"].pk, party=directory["contractor"].pk)
+    sync_instance_tasks(ref, [ready("confirm", "enterprise_operator", candidateOrganisation="{party}")])
+    item = WorkItem.objects.get(instance_id=ref.id)
+    assert item.status == WorkItemStatus.OPEN and item.assignee is None
+    assert list(inbox_for(user("ent_contractor"), "available")) == [item]
+    assert not inbox_for(user("ent_contractor_legal"), "available").exists()  # another role of that party
+    assert not inbox_for(user("ent_employer"), "available").exists()  # the initiator's operator
+
+
+def test_candidate_organisation_without_an_id_offers_to_no_one_rather_than_the_initiator(user, directory, caplog):
+    ref = instance(org_id=directory["employer"].pk, party="")
+    sync_instance_tasks(ref, [ready("confirm", "enterprise_operator", candidateOrganisation="{party}")])
+    assert not WorkItemCandidate.objects.filter(item__instance_id=ref.id).exists()
+    assert not inbox_for(user("ent_employer"), "available").exists()
+    assert "offered to no one" in caplog.text
+
+
 def test_assignee_expression_names_one_user(user):
     ref = instance(reviewer_username="reviewer_hp")
     sync_instance_tasks(ref, [ready("review", "reviewer", assignee="{reviewer_username}")])

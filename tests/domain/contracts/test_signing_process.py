@@ -159,3 +159,32 @@ def test_filing_deadline_raises_an_overdue_item_for_the_district_officer(ready):
     # the employer can still file late
     contract = step(contract, "file_contract", user("ent_employer"), {"declaration": True})
     assert contract.state == ContractState.ANNOUNCED
+
+
+def test_contractor_steps_go_to_every_operator_of_the_contractor_and_to_no_one_else(ready):
+    from django.contrib.auth.models import Group
+
+    from domain.errors import ProcedureError
+    from domain.organisations.models import User
+    from domain.organisations.roles import Role
+
+    user = ready
+    contractor = factories.contractor_org()
+    colleague = User.objects.create(username="ent_contractor_2", full_name="钱多", organisation=contractor)
+    colleague.groups.add(Group.objects.get(name=Role.ENTERPRISE_OPERATOR.value))
+    contract = workflow.start_signing(contract=factories.draft(), acting_user=user("ent_employer"))
+    contract = step(contract, "draft", user("ent_employer"))
+    item = workflow.ready_item(contract.process_instance_id, "contractor_confirm")
+    assert item.assignee_id is None  # offered to the party, not pinned to one person
+    for outsider in (user("ent_employer"), user("ent_contractor_legal")):
+        with pytest.raises((DomainError, PermissionDenied)):
+            step(contract, "contractor_confirm", outsider, {"confirmed": True})
+    contract = step(contract, "contractor_confirm", colleague, {"confirmed": True})  # not the first operator
+    assert contract.state == ContractState.CONFIRMED_BY_CONTRACTOR
+
+    # a contractor with no active operator cannot be asked to sign: refused before anything starts
+    User.objects.filter(organisation=contractor, groups__name=Role.ENTERPRISE_OPERATOR).update(is_active=False)
+    other = factories.draft()
+    with pytest.raises(ProcedureError, match="承包人尚无企业经办人账号"):
+        workflow.start_signing(contract=other, acting_user=user("ent_employer"))
+    assert fresh(other).process_instance_id is None and fresh(other).state == ContractState.DRAFT

@@ -24,6 +24,8 @@ DEMO_USERNAMES = (SUPERVISOR_USERNAME,)  # checked by the start-up refusal of de
 
 CONTRACTOR = "上海浦江建设集团有限公司"
 SITE = {"name": "浦江镇商品房项目（二期）", "address": "浦东新区浦江镇三鲁公路1188号", "district_code": "310115"}
+# the project's construction permit, as the approval system pushes it (a new build: not a decoration site)
+PERMIT = ("3101152026110009", SITE["name"], "310115", SITE["address"], "186000000", "68000", True, False, False)
 INSTALLER = {"name": "上海东起机械租赁有限公司", "qualification_no": "D231012345",
              "safety_licence_no": "(沪)JZ安许证字[2020]010203"}
 CREW = [
@@ -89,13 +91,21 @@ def _filed(serial: str) -> Machine:
     return Machine.objects.get(pk=filing.machine_id)
 
 
+def _permit_number() -> str:
+    from domain.sites import services as site_services
+    from domain.sites.demo import permit_payload
+
+    site_services.receive_permit(body=permit_payload(PERMIT), content_type="application/json")  # idempotent
+    return PERMIT[0]
+
+
 def _in_use(serial: str) -> Machine:
     from integrations import outbox
 
     machine = _filed(serial)
     today = timezone.localdate()
     installation = services.notify_installation(
-        acting_user=_user("ent_lessor"), machine=machine, site=SITE,
+        acting_user=_user("ent_lessor"), machine=machine, site={"permit_number": _permit_number()},
         main_contractor=Organisation.objects.get(name=CONTRACTOR), supervising_engineer=_user("supervisor_eng"),
         installer=INSTALLER, crew=CREW, plan_summary="基础验收→标准节→回转→塔帽→平衡臂→起重臂→配重，50t汽车吊配合。",
         planned_start=today - timedelta(days=12), planned_end=today - timedelta(days=10),

@@ -194,6 +194,15 @@ class Installation(models.Model):
     """An installation notice (安装告知) and the installed machine on a site."""
 
     machine = models.ForeignKey(Machine, on_delete=models.PROTECT, related_name="installations")
+    permit = models.ForeignKey(
+        "sites.Permit",
+        verbose_name="施工许可证",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="machine_installations",
+        help_text="工程的施工许可证（审批系统推送）；有许可证时工程名称、地址和所在区以许可证为准",
+    )
     site_name = models.CharField("工程名称", max_length=200)
     site_address = models.CharField("工程地址", max_length=200)
     site_district = models.ForeignKey(District, verbose_name="工程所在区", on_delete=models.PROTECT, related_name="+")

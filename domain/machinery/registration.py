@@ -293,6 +293,7 @@ def _certificate_context(registration: UseRegistration, machine: Machine) -> dic
             ["使用单位", registration.applicant.name],
             ["工程名称", inst.site_name],
             ["工程地址", inst.site_address],
+            ["施工许可证编号", inst.permit.permit_number if inst.permit else "—"],
             ["检验机构", registration.inspection_body],
             ["检验报告编号", registration.inspection_report_no],
             ["检验有效期至", registration.inspection_valid_until.isoformat()],

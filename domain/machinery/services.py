@@ -196,15 +196,32 @@ def refuse_filing(
 # ---------------------------------------------------------------- installation notice (安装告知)
 
 
-def _contractor_reviewer(contractor: Organisation) -> User:
-    reviewer = (
-        User.objects.filter(organisation=contractor, is_active=True, groups__name=Role.ENTERPRISE_OPERATOR)
-        .order_by("pk")
-        .first()
-    )
-    if reviewer is None:
+def _check_contractor_can_review(contractor: Organisation) -> None:
+    """The main contractor's review goes to every active enterprise operator (企业经办人) of it: it needs one."""
+    if not User.objects.filter(
+        organisation=contractor, is_active=True, groups__name=Role.ENTERPRISE_OPERATOR
+    ).exists():
         raise ProcedureError(f"{contractor.name} 没有可办理的企业经办人账号，无法接收安装告知。")
-    return reviewer
+
+
+def _site_from_permit(site: dict[str, Any], main_contractor: Organisation) -> tuple[Any, dict[str, Any]]:
+    """The construction permit (施工许可证) named by ``site["permit_number"]``, and the site's name, address and
+    district as the permit states them; without a number, the site as typed (``None`` for the permit)."""
+    from domain.sites.models import Permit
+
+    number = str(site.get("permit_number") or "").strip()
+    if not number:
+        return None, site
+    permit = Permit.objects.filter(permit_number=number).select_related("district").first()
+    if permit is None:
+        raise ValidationError({"permit_number": (
+            f"未找到施工许可证 {number}：请核对编号。许可证由审批系统推送，尚未推送的可不填编号、按工程名称地址填写。"
+        )})
+    if main_contractor.credit_code and main_contractor.credit_code != permit.contractor_credit_code:
+        raise ValidationError({"main_contractor": (
+            f"施工许可证 {number} 上的施工单位为 {permit.contractor_name}，与所选施工总承包单位 {main_contractor.name} 不一致。"
+        )})
+    return permit, {"name": permit.project_name, "address": permit.address, "district_code": permit.district_id}
 
 
 def notify_installation(
@@ -222,7 +239,11 @@ def notify_installation(
     today: date | None = None,
 ) -> Installation:
     """Installation notice (安装告知), at least 2 working days before work starts; reviewed by the main contractor
-    and then the supervising engineer (process ``machinery_installation``)."""
+    (any of its enterprise operators) and then the supervising engineer (process ``machinery_installation``).
+
+    ``site`` = ``{"permit_number"}`` of the project's construction permit (施工许可证), whose project name, address
+    and district are then taken, and whose contractor must be ``main_contractor``; or, for a project whose permit
+    has not reached the platform, ``{"name", "address", "district_code"}`` as typed."""
     org = _enterprise_of(acting_user)
     today = today or timezone.localdate()
     machine = Machine.objects.get(pk=machine.pk)
@@ -239,6 +260,7 @@ def notify_installation(
         raise ValidationError({"supervising_engineer": f"{supervising_engineer} 不是监理工程师。"})
     if main_contractor.is_regulator:
         raise ValidationError({"main_contractor": "施工总承包单位应为企业。"})
+    permit, site = _site_from_permit(site, main_contractor)
     district = District.objects.filter(pk=site.get("district_code")).first()
     if district is None:
         raise ValidationError({"site_district": "请选择工程所在区。"})
@@ -253,13 +275,14 @@ def notify_installation(
         safety_licence_no=str(installer.get("safety_licence_no", "")),
     )
     clean_crew = checks.check_crew(crew, needed_until=planned_end)
-    reviewer = _contractor_reviewer(main_contractor)
+    _check_contractor_can_review(main_contractor)
     with transaction.atomic():
         machine = Machine.objects.select_for_update().get(pk=machine.pk)
         if machine.installations.filter(state__in=ACTIVE_INSTALLATION).exists():
             raise TransitionNotAllowed("该设备已有进行中的安装告知或仍在安装状态。")
         installation = Installation.objects.create(
             machine=machine,
+            permit=permit,
             site_name=str(site["name"]).strip(),
             site_address=str(site["address"]).strip(),
             site_district=district,
@@ -279,6 +302,7 @@ def notify_installation(
             actor=acting_user,
             subject=installation,
             summary=f"安装告知：{machine.filing_number} 于 {installation.site_name}，{planned_start} 开始",
+            data={"permit_number": permit.permit_number if permit else ""},
         )
         _start(
             INSTALLATION_PROCESS,
@@ -288,7 +312,7 @@ def notify_installation(
             district_code=district.pk,
             variables={
                 "installation_id": installation.pk,
-                "contractor_reviewer": reviewer.username,
+                "main_contractor_id": main_contractor.pk,
                 "supervisor_username": supervising_engineer.username,
                 "machine_label": f"{machine.get_machine_type_display()} {machine.filing_number}",
                 "site_name": installation.site_name,

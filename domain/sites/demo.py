@@ -59,7 +59,8 @@ def _inspectors() -> None:
             user.groups.add(group)
 
 
-def _payload(row: tuple) -> bytes:
+def permit_payload(row: tuple) -> bytes:
+    """The approval system's JSON for one ``PERMITS``-style row (the demo employer and contractor)."""
     number, name, district, address, amount, area, structure, fire, facade = row
     return json.dumps(
         {
@@ -82,7 +83,7 @@ def _payload(row: tuple) -> bytes:
 def load(out: Callable[[str], None]) -> None:
     _inspectors()
     for row in PERMITS:
-        services.receive_permit(body=_payload(row), content_type="application/json")
+        services.receive_permit(body=permit_payload(row), content_type="application/json")
     pudong = District.objects.get(pk="310115")
     record = DrawRound.objects.filter(district=pudong, round_key="2026-11").first()
     if record is None:

@@ -112,7 +112,8 @@ def notify_installation(request: HttpRequest, pk: int) -> HttpResponse:
         services.notify_installation(
             acting_user=user,
             machine=machine,
-            site={"name": d["site_name"], "address": d["site_address"], "district_code": d["site_district"].pk},
+            site={"permit_number": d["permit_number"], "name": d["site_name"], "address": d["site_address"],
+                  "district_code": d["site_district"].pk if d["site_district"] else None},
             main_contractor=d["main_contractor"],
             supervising_engineer=d["supervising_engineer"],
             installer={"name": d["installer_name"], "qualification_no": d["installer_qualification_no"],

@@ -62,9 +62,15 @@ class FilingForm(forms.Form):
 
 
 class InstallationForm(forms.Form):
-    site_name = forms.CharField(label="工程名称", max_length=200)
-    site_address = forms.CharField(label="工程地址", max_length=200)
-    site_district = forms.ModelChoiceField(label="工程所在区", queryset=District.objects.all())
+    permit_number = forms.CharField(
+        label="施工许可证编号",
+        max_length=64,
+        required=False,
+        help_text="填写后工程名称、地址和所在区以许可证为准；许可证尚未推送到本平台的，可不填并手工填写下面三项",
+    )
+    site_name = forms.CharField(label="工程名称", max_length=200, required=False)
+    site_address = forms.CharField(label="工程地址", max_length=200, required=False)
+    site_district = forms.ModelChoiceField(label="工程所在区", queryset=District.objects.all(), required=False)
     main_contractor = forms.ModelChoiceField(
         label="施工总承包单位（使用单位）",
         queryset=Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, is_active=True, enterprise_type="contractor"),
@@ -80,6 +86,14 @@ class InstallationForm(forms.Form):
     plan_summary = forms.CharField(label="安装方案摘要", widget=forms.Textarea(attrs={"rows": 3}))
     planned_start = forms.DateField(label="计划安装开始日期（至少提前2个工作日告知）", widget=DATE)
     planned_end = forms.DateField(label="计划安装完成日期", widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("permit_number") or "").strip():
+            for name, label in (("site_name", "工程名称"), ("site_address", "工程地址"), ("site_district", "工程所在区")):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, f"未填写施工许可证编号时，请填写{label}。")
+        return data
 
 
 class UseRegistrationForm(forms.Form):

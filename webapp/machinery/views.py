@@ -115,7 +115,9 @@ def machine_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     machine = _get_machine(request, pk)
     filings = list(PropertyFiling.objects.filter(machine=machine).order_by("-id"))
-    installations = list(selectors.installations_visible_to(user).filter(machine=machine).order_by("-id"))
+    installations = list(
+        selectors.installations_visible_to(user).filter(machine=machine).select_related("permit").order_by("-id")
+    )
     registrations = list(selectors.registrations_visible_to(user).filter(machine=machine).order_by("-id"))
     dismantlings = list(Dismantling.objects.filter(installation__in=installations).order_by("-id"))
     current = machine.current_installation()

@@ -71,6 +71,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "draws": history,
             "sms": site.sms_notices.select_related("draw_round").all(),
             "team": site.supervision_team.all(),
+            "machines": site.permit.machine_installations.select_related("machine__owner").order_by("-id"),
             "audit": history_for(site),
         },
     )

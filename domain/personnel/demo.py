@@ -24,9 +24,9 @@ CONTRACTOR = "上海浦江建设集团有限公司"
 
 #: username: (full name, ID number, phone) — every one employed by the demo contractor (Pudong).
 PEOPLE = {
-    "person_zhang": ("张伟", "310115198503121238", "13912345678"),  # clean: walks the whole path himself
-    "person_li": ("李娜", "310115199007083326", "13812345679"),  # C2 application at preliminary review
-    "person_wang": ("王强", "310115197811025513", "13712345670"),  # A issued; C3 extended automatically
+    "person_zhang": ("张伟", "310115198503121234", "13912345678"),  # clean: walks the whole path himself
+    "person_li": ("李娜", "310115199007083325", "13812345679"),  # C2 application at preliminary review
+    "person_wang": ("王强", "310115197811025514", "13712345670"),  # A issued; C3 extended automatically
 }
 PERSON_USERNAMES = tuple(PEOPLE)
 DEMO_USERNAMES = PERSON_USERNAMES  # checked by the start-up refusal of demo passwords

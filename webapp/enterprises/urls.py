@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views_batches, views_cases, views_credentials, views_revocation
+from . import api, views_batches, views_cases, views_credentials, views_revocation
 
 _pages = [
     path("", views_cases.case_list, name="cases"),
@@ -19,4 +19,12 @@ _pages = [
 
 urlpatterns = [path("enterprises/", include((_pages, "enterprises")))]
 
-api_urlpatterns: list = []
+api_urlpatterns = [
+    path("enterprises/cases/", api.CaseListView.as_view(), name="api-enterprises-cases"),
+    path("enterprises/cases/<int:pk>/", api.CaseDetailView.as_view(), name="api-enterprises-case"),
+    path("enterprises/qualifications/", api.QualificationListView.as_view(), name="api-enterprises-qualifications"),
+    path("enterprises/licences/", api.LicenceListView.as_view(), name="api-enterprises-licences"),
+    path("enterprises/licences/<int:pk>/", api.LicenceDetailView.as_view(), name="api-enterprises-licence"),
+    path("enterprises/revocations/", api.RevocationListView.as_view(), name="api-enterprises-revocations"),
+    path("enterprises/revocations/<int:pk>/", api.RevocationDetailView.as_view(), name="api-enterprises-revocation"),
+]

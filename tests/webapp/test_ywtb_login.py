@@ -38,6 +38,8 @@ def test_an_existing_person_signs_in_to_their_own_account_and_lands_where_they_w
     landed = client.get(back["Location"])
     assert landed.status_code == 302 and landed["Location"] == "/my/applications/"
     assert int(client.session["_auth_user_id"]) == account.pk
+    home = client.get("/")  # the next request is signed in too (the session names a configured backend)
+    assert home.status_code == 200 and "张伟" in home.content.decode()
     assert AuditEvent.objects.filter(action="personnel.signed_in_ywtb", actor=account).exists()
 
 
@@ -68,6 +70,8 @@ def test_a_callback_with_a_foreign_or_replayed_state_signs_no_one_in(directory):
 
 def test_bad_input_and_a_refused_code_are_explained(directory):
     client = Client()
+    portal, state = _to_portal(client)
+    assert client.get("/accounts/ywtb/callback/?state=非ASCII&code=x").status_code == 400  # and the state is spent
     portal, state = _to_portal(client)
     bad = client.post(portal, {"name": "张伟", "id_number": "310115198503121238"})  # wrong check character
     assert bad.status_code == 400 and "校验位不正确" in bad.content.decode()

@@ -97,7 +97,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     expected = request.session.pop(SESSION_STATE, None)
     next_url = request.session.pop(SESSION_NEXT, "") or "/"
     state, code = request.GET.get("state", ""), request.GET.get("code", "")
-    if not expected or not secrets.compare_digest(str(expected), state):
+    if not expected or not secrets.compare_digest(str(expected).encode(), state.encode()):
         return _failed(request, "登录请求已失效或不是从本平台发起的，请重新点击“一网通办实名登录”。", 400)
     if not code:
         return _failed(request, "一网通办没有返回授权码，请重新登录。", 400)
@@ -105,7 +105,7 @@ def callback(request: HttpRequest) -> HttpResponse:
         user = sign_in_with_code(code=code)
     except DomainError as exc:
         return _failed(request, str(exc), exc.status_code)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     return redirect(next_url)
 
 

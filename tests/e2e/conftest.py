@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 CHROMIUM = os.environ.get("JIANGUAN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,3 +44,5 @@ def browser_page(monkeypatch) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+            # the test body ran inside playwright's greenlet context, which gets its own Django connection
+            connections.close_all()

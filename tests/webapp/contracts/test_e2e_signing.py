@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from domain.contracts.models import Contract
@@ -44,6 +45,9 @@ def browser(transactional_db, monkeypatch):
             yield chromium
         finally:
             chromium.close()
+            # playwright's sync API runs the test inside its own greenlet context, where Django opened a separate
+            # connection: close it here, or dropping the test database finds it still attached
+            connections.close_all()
 
 
 def as_user(browser, base: str, username: str):

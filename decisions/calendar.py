@@ -1,9 +1,12 @@
 """The Chinese working-day calendar (工作日历).
 
 Statutory holidays and adjusted working days (调休) come from the ``chinesecalendar`` package; administrators
-extend or correct it with :class:`decisions.models.WorkingDayOverride` rows (an override always wins). Outside the
-package's years (it covers 2004 through its last published year) a day without an override is a working day
-exactly when it is Monday to Friday.
+extend or correct it with :class:`decisions.models.WorkingDayOverride` rows (an override always wins). For a year
+after the package's last published one, the State Council's schedule is not known yet, but the holidays themselves
+are fixed by law (《全国年节及纪念日放假办法》, 2024 revision, in force from 2025): :func:`provisional_holidays`
+computes them from the lunar calendar and the solar terms, and such a day is a working day when it is Monday to
+Friday and not one of them. Only the announced extras (bridging days off, weekend makeup days 调休) are missing
+until they are entered as overrides. Before the package's first year, Monday to Friday.
 
 Counting rules (DOMAIN.md §0; 行政许可法 art 82, 行政处罚法 art 85): the start day is not counted, and a period
 whose last day is not a working day ends on the next working day — both follow from counting working days.
@@ -12,9 +15,11 @@ whose last day is not a working day ends on the next working day — both follow
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 
 import chinese_calendar
+from lunar_python import Lunar, Solar
 
 logger = logging.getLogger(__name__)
 
@@ -23,9 +28,37 @@ FIRST_YEAR = min(chinese_calendar.holidays).year
 LAST_YEAR = max(chinese_calendar.holidays).year
 
 
+# 《全国年节及纪念日放假办法》 art. 2 (2024 revision): the days off for all citizens. Lunar dates as (month, day);
+# 春节 starts on 除夕, the last day of the lunar year, and lasts four days.
+_SOLAR_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))  # 元旦, 劳动节 ×2, 国庆节 ×3
+_LUNAR_HOLIDAYS = ((5, 5), (8, 15))  # 端午节, 中秋节
+SPRING_FESTIVAL_DAYS = 4
+PROVISIONAL_RULE_FROM = 2025  # the revision's first year: earlier years had other day counts
+
+
+@functools.cache
+def provisional_holidays(year: int) -> frozenset[dt.date]:
+    """The statutory holidays (法定节假日) the law fixes for ``year`` (13 days): 元旦, 春节 (除夕 to 初三), 清明节 (the
+    清明 solar term), 劳动节 (May 1–2), 端午节, 中秋节 and 国庆节 (October 1–3). Refused before 2025."""
+    if year < PROVISIONAL_RULE_FROM:
+        raise ValueError(f"the statutory holiday rule used here applies from {PROVISIONAL_RULE_FROM}")
+    days = {dt.date(year, m, d) for m, d in _SOLAR_HOLIDAYS}
+    for month, day in _LUNAR_HOLIDAYS:
+        solar = Lunar.fromYmd(year, month, day).getSolar()
+        days.add(dt.date(solar.getYear(), solar.getMonth(), solar.getDay()))
+    new_year = Lunar.fromYmd(year, 1, 1).getSolar()
+    eve = dt.date(new_year.getYear(), new_year.getMonth(), new_year.getDay()) - dt.timedelta(days=1)
+    days.update(eve + dt.timedelta(days=i) for i in range(SPRING_FESTIVAL_DAYS))
+    qingming = Solar.fromYmd(year, 4, 1).getLunar().getJieQiTable()["清明"]
+    days.add(dt.date(qingming.getYear(), qingming.getMonth(), qingming.getDay()))
+    return frozenset(days)
+
+
 def _statutory_is_working_day(day: dt.date) -> bool:
     if FIRST_YEAR <= day.year <= LAST_YEAR:
         return bool(chinese_calendar.is_workday(day))
+    if day.year > LAST_YEAR:
+        return day.weekday() < 5 and day not in provisional_holidays(day.year)
     return day.weekday() < 5
 
 
@@ -61,7 +94,8 @@ def is_working_day(day: dt.date) -> bool:
 
 
 def is_covered(year: int) -> bool:
-    """Whether the statutory calendar knows ``year`` (otherwise only overrides and weekends count)."""
+    """Whether the published schedule of ``year`` is installed (otherwise overrides, the law's own holidays and
+    weekends count, without the announced 调休 days)."""
     return FIRST_YEAR <= year <= LAST_YEAR
 
 

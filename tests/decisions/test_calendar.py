@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import chinese_calendar
 import pytest
 
 from decisions import calendar
@@ -68,12 +69,17 @@ def test_negative_counts_go_backwards(db):
     assert calendar.add_working_days(D(2025, 10, 9), -1) == D(2025, 9, 30)
 
 
+def _plain_weekday(day: dt.date) -> dt.date:
+    """The first Monday-Friday from ``day`` on that is not a statutory holiday (a working day until announced)."""
+    while day.weekday() >= 5 or day in calendar.provisional_holidays(day.year):
+        day += dt.timedelta(days=1)
+    return day
+
+
 def test_override_extends_the_calendar_for_a_year_the_package_does_not_know(db):
     year = calendar.LAST_YEAR + 1
-    holiday = D(year, 10, 1)
-    while holiday.weekday() >= 5:
-        holiday += dt.timedelta(days=1)
-    assert calendar.is_working_day(holiday)  # unknown year: Monday to Friday count
+    holiday = _plain_weekday(D(year, 10, 4))  # e.g. a bridging day off after 国庆节, announced each year
+    assert calendar.is_working_day(holiday)  # unknown year: Monday to Friday, less the law's own holidays
     WorkingDayOverride.objects.create(day=holiday, is_working_day=False, name="国庆节")
     saturday = holiday + dt.timedelta(days=(5 - holiday.weekday()) % 7)
     WorkingDayOverride.objects.create(day=saturday, is_working_day=True, name="国庆节调休上班")
@@ -112,10 +118,11 @@ def test_an_administrator_adds_next_years_holidays_in_the_admin(db, directory):
 
     client = Client()
     client.force_login(User.objects.get(username="admin"))
-    day = D(calendar.LAST_YEAR + 1, 1, 1)
+    day = _plain_weekday(D(calendar.LAST_YEAR + 1, 1, 2))
+    assert calendar.is_working_day(day)
     response = client.post(
         "/admin/decisions/workingdayoverride/add/",
-        {"day": day.isoformat(), "name": "元旦", "note": "国办发明电"},
+        {"day": day.isoformat(), "name": "元旦调休", "note": "国办发明电"},
     )
     assert response.status_code == 302
     assert not calendar.is_working_day(day)
@@ -127,3 +134,36 @@ def test_one_query_per_call_whatever_the_span(db, django_assert_num_queries):
         calendar.add_working_days(D(2025, 1, 1), 200)
     with django_assert_num_queries(1):
         calendar.working_days_between(D(2024, 1, 1), D(2025, 12, 31))
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_laws_holidays_agree_with_the_published_schedules(year):
+    """The rule for unannounced years, checked against the years the State Council has published: each of the
+    13 statutory days is a holiday in the published schedule (which only adds bridging days on top)."""
+    days = calendar.provisional_holidays(year)
+    assert len(days) == 13
+    for day in days:
+        assert chinese_calendar.is_holiday(day), day
+        on_holiday, name = chinese_calendar.get_holiday_detail(day)
+        assert on_holiday and name is not None, day
+
+
+def test_an_unannounced_year_keeps_the_laws_holidays_off(db):
+    year = calendar.LAST_YEAR + 1
+    if year != 2027:
+        pytest.skip("dates below are 2027's; the installed calendar already covers it")
+    assert not calendar.is_working_day(D(2027, 1, 1))  # 元旦, a Friday
+    assert calendar.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
+    # 春节: 除夕 Fri 5 Feb, 初一 Sat 6 … 初三 Mon 8 Feb; the Tuesday after is a working day until announced
+    assert [calendar.is_working_day(D(2027, 2, d)) for d in (4, 5, 8, 9)] == [True, False, False, True]
+    assert not calendar.is_working_day(D(2027, 4, 5))  # 清明
+    assert not calendar.is_working_day(D(2027, 6, 9))  # 端午
+    assert not calendar.is_working_day(D(2027, 9, 15))  # 中秋
+    assert calendar.working_days_between(D(2027, 9, 30), D(2027, 10, 8)) == 5  # 4–8 Oct: 1 Oct (Fri) off, 2–3 a weekend
+    WorkingDayOverride.objects.create(day=D(2027, 2, 9), is_working_day=False, name="春节调休")
+    assert not calendar.is_working_day(D(2027, 2, 9))  # the announced schedule, entered as overrides, wins
+
+
+def test_the_rule_is_refused_for_years_before_the_revision():
+    with pytest.raises(ValueError, match="2025"):
+        calendar.provisional_holidays(2024)

@@ -80,9 +80,15 @@ def insert_rows(objs: Sequence[M]) -> Sequence[M]:
     return objs
 
 
+_NULL = -1  # a None value: ``IS NULL`` (as the ORM writes it), no parameter
+
+
 def _shape(where: dict[str, Any]) -> tuple[tuple[str, int | None], ...]:
-    """A ``{column: value}`` filter's columns and, for a list or tuple value (``IN``), its length."""
-    return tuple((k, len(v) if isinstance(v, list | tuple) else None) for k, v in where.items())
+    """A ``{column: value}`` filter's columns and, for a list or tuple value (``IN``), its length (``_NULL`` for
+    None)."""
+    return tuple(
+        (k, len(v) if isinstance(v, list | tuple) else _NULL if v is None else None) for k, v in where.items()
+    )
 
 
 def _where(meta: Any, where: dict[str, Any]) -> tuple[str, list[tuple[Any, int | None]]]:
@@ -94,6 +100,8 @@ def _where(meta: Any, where: dict[str, Any]) -> tuple[str, list[tuple[Any, int |
         column = f"{_qn(meta.db_table)}.{_qn(field.column)}"
         if size is None:
             conditions.append(f"{column} = %s")
+        elif size == _NULL:
+            conditions.append(f"{column} IS NULL")
         elif size:
             conditions.append(f"{column} IN ({', '.join(['%s'] * size)})")
         else:
@@ -104,6 +112,8 @@ def _where(meta: Any, where: dict[str, Any]) -> tuple[str, list[tuple[Any, int |
 def _where_params(fields: list[tuple[Any, int | None]], values: Any) -> list[Any]:
     params: list[Any] = []
     for (field, size), value in zip(fields, values, strict=True):
+        if size == _NULL:
+            continue
         for item in value if size is not None else [value]:
             item = item.pk if isinstance(item, models.Model) else item
             params.append(field.get_db_prep_value(item, connection, prepared=False))
@@ -112,7 +122,7 @@ def _where_params(fields: list[tuple[Any, int | None]], values: Any) -> list[Any
 
 def update_rows(model: type[models.Model], where: dict[str, Any], values: dict[str, Any]) -> int:
     """``UPDATE … SET <values> WHERE <where>``: the rows whose columns equal ``where`` (a list or tuple value means
-    ``IN``; ``"pk"`` names the primary key). A foreign key takes the related object or its id. Returns the number
+    ``IN``, None ``IS NULL``; ``"pk"`` names the primary key). A foreign key takes the related object or its id. Returns the number
     of rows changed; with the key and the old values in ``where`` it is a compare-and-swap."""
     if not where:
         raise ValueError("update_rows() needs a condition")
@@ -154,7 +164,8 @@ def fetch_rows(
     limit: int | None = None,
     for_update: bool = False,
 ) -> list[M]:
-    """The model's rows whose columns equal ``where`` (a list or tuple value means ``IN``), as model objects.
+    """The model's rows whose columns equal ``where`` (a list or tuple value means ``IN``, None ``IS NULL``), as
+    model objects.
 
     ``columns`` limits the fields read (the others are deferred, as with ``.only()``); ``extra`` joins single
     columns of foreign-key targets in as attributes, ``{"definition_hash": "definition.content_hash"}``;

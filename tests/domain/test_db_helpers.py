@@ -150,3 +150,11 @@ def test_fetch_rows_orders_and_limits():
     assert [i.task_id for i in fetch_rows(WorkItem, {"instance_id": 7}, order_by=("-priority",))] == ["b", "c", "a"]
     top = fetch_rows(WorkItem, {"instance_id": 7}, columns=("task_id",), order_by=("priority", "task_id"), limit=2)
     assert [i.task_id for i in top] == ["a", "c"]
+
+
+@pytest.mark.django_db
+def test_a_none_value_matches_null_as_the_orm_does(directory, user):
+    insert_rows([_item(task_id="free"), _item(task_id="taken", assignee=user("officer_pd"))])
+    assert [i.task_id for i in fetch_rows(WorkItem, {"assignee": None})] == ["free"]
+    assert update_rows(WorkItem, {"instance_id": 7, "assignee": None}, {"summary": "待分派"}) == 1
+    assert list(WorkItem.objects.filter(assignee__isnull=True).values_list("summary", flat=True)) == ["待分派"]

@@ -38,8 +38,25 @@ PROVISIONAL_RULE_FROM = 2025  # the revision's first year: earlier years had oth
 
 @functools.cache
 def provisional_holidays(year: int) -> frozenset[dt.date]:
-    """The statutory holidays (法定节假日) the law fixes for ``year`` (13 days): 元旦, 春节 (除夕 to 初三), 清明节 (the
-    清明 solar term), 劳动节 (May 1–2), 端午节, 中秋节 and 国庆节 (October 1–3). Refused before 2025."""
+    """The days off the law fixes for ``year``: the statutory holidays (法定节假日, art. 2: 元旦, 春节 除夕 to 初三,
+    清明节 on the 清明 solar term, 劳动节 May 1–2, 端午节, 中秋节, 国庆节 October 1–3 — 13 days unless two coincide) and,
+    for each that falls on a Saturday or Sunday, a make-up day off (补假, art. 6) on the next weekday that is not
+    already off. Refused before 2025, when other day counts applied. The announced schedule may move days around
+    (调休) or add one where two holidays coincide; those come in as overrides."""
+    statutory = statutory_holidays(year)
+    days = set(statutory)
+    for holiday in sorted(statutory):
+        if holiday.weekday() >= 5:
+            day = holiday + dt.timedelta(days=1)
+            while day.weekday() >= 5 or day in days:
+                day += dt.timedelta(days=1)
+            days.add(day)
+    return frozenset(days)
+
+
+@functools.cache
+def statutory_holidays(year: int) -> frozenset[dt.date]:
+    """The statutory holidays alone (art. 2), without make-up days."""
     if year < PROVISIONAL_RULE_FROM:
         raise ValueError(f"the statutory holiday rule used here applies from {PROVISIONAL_RULE_FROM}")
     days = {dt.date(year, m, d) for m, d in _SOLAR_HOLIDAYS}

@@ -51,7 +51,8 @@ def _insert_plan(model: type[models.Model], returning: bool) -> tuple[str, list[
 
 def insert_rows(objs: Sequence[M]) -> Sequence[M]:
     """Insert new rows of one model: one ``INSERT … VALUES (…), (…)`` per batch, auto ids set on the objects
-    where the database returns them (PostgreSQL, MariaDB ≥ 10.5, SQLite ≥ 3.35; elsewhere ``pk`` stays None)."""
+    where the database returns them (PostgreSQL, MariaDB ≥ 10.5, SQLite ≥ 3.35), and for a single row everywhere
+    (the last insert id); several rows on a database without ``RETURNING`` (MySQL) keep ``pk`` None."""
     if not objs:
         return objs
     model = type(objs[0])
@@ -75,6 +76,8 @@ def insert_rows(objs: Sequence[M]) -> Sequence[M]:
             if returning:
                 for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):
                     setattr(obj, auto.attname, pk)
+            elif auto and len(batch) == 1:  # no RETURNING (MySQL): the connection's last insert id is this row's
+                setattr(batch[0], auto.attname, connection.ops.last_insert_id(cursor, model._meta.db_table, auto.column))
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
     return objs

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "webapp.middleware.RequestContextMiddleware",
+    "webapp.middleware.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "webapp.urls"

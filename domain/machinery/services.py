@@ -217,7 +217,11 @@ def _site_from_permit(site: dict[str, Any], main_contractor: Organisation) -> tu
         raise ValidationError({"permit_number": (
             f"未找到施工许可证 {number}：请核对编号。许可证由审批系统推送，尚未推送的可不填编号、按工程名称地址填写。"
         )})
-    if main_contractor.credit_code and main_contractor.credit_code != permit.contractor_credit_code:
+    if not main_contractor.credit_code:
+        raise ValidationError({"main_contractor": (
+            f"{main_contractor.name} 未登记统一社会信用代码，无法与施工许可证上的施工单位核对。"
+        )})
+    if main_contractor.credit_code.strip().upper() != permit.contractor_credit_code.strip().upper():
         raise ValidationError({"main_contractor": (
             f"施工许可证 {number} 上的施工单位为 {permit.contractor_name}，与所选施工总承包单位 {main_contractor.name} 不一致。"
         )})

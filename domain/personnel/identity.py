@@ -33,6 +33,8 @@ def sign_in_with_code(*, code: str, client: YiwangtongbanClient | None = None) -
             user.groups.add(Group.objects.get_or_create(name=Role.APPLICANT.value)[0])
             person.user = user
             person.save(update_fields=["user"])
+        if not user.is_active:
+            raise PermissionDeniedError("该实名身份对应的平台账号已停用，请联系系统管理员。")
         audit.record(action="personnel.signed_in_ywtb", actor=user, subject=person, summary="一网通办实名登录",
                      data={"level": ident.level})
     return user

@@ -2,8 +2,10 @@
 
 Uses SpiffWorkflow's diff/migrate helpers. An instance is *unsafe* (refused, left untouched) when a task it has
 already reached — completed, ready, waiting or failed — has no counterpart in the new version, or when one of its
-running subprocesses was removed. Ready and waiting tasks whose element changed are reset onto the new element
-(their work items are re-issued). ``dry_run`` reports the same plan without saving anything.
+running subprocesses was removed, or when the new version offers a user task to the organisation held in a process
+variable (``candidateOrganisation``) that the instance does not have — its task would reach no one. Ready and
+waiting tasks whose element changed are reset onto the new element (their work items are re-issued). ``dry_run``
+reports the same plan without saving anything.
 """
 
 from __future__ import annotations
@@ -62,6 +64,14 @@ def _plan(instance: ProcessInstance, workflow: Any, target: ProcessDefinition) -
                 for t in sp_diff.removed
                 if t.state & REACHED
             )
+    variables = instance.data or {}
+    for spec in list(new_spec.task_specs.values()) + [
+        s for sub in new_subprocess_specs.values() for s in sub.task_specs.values()
+    ]:
+        party = ((getattr(spec, "extensions", {}) or {}).get("properties", {}) or {}).get("candidateOrganisation", "")
+        name = party.strip().strip("{}").strip()
+        if name and variables.get(name) in (None, ""):
+            plan.reasons.append(f"新版本的环节 {_element(spec)} 按流程变量 {name} 确定办理单位，而该实例没有此变量")
     plan.changed = sorted(
         {_element(t.task_spec) for t in top_diff.changed if t.state & (TaskState.READY | TaskState.WAITING)}
     )

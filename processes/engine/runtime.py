@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +18,8 @@ from security import audit
 from . import definitions
 from .session import TERMINAL, Session, find_task, lock
 from .spiff import new_workflow
+
+log = logging.getLogger("jianguan.engine")
 
 
 def _authenticated(user: Any) -> Any:
@@ -80,6 +83,33 @@ def start(
     return instance
 
 
+def _declared_names(schema: dict[str, Any]) -> set[str]:
+    """Top-level field names a JSON Schema declares, including those under allOf/anyOf/oneOf/if-then-else and
+    dependentSchemas (conditional fields)."""
+    names = set((schema.get("properties") or {}).keys())
+    for key in ("allOf", "anyOf", "oneOf"):
+        for part in schema.get(key) or []:
+            if isinstance(part, dict):
+                names |= _declared_names(part)
+    for key in ("if", "then", "else"):
+        if isinstance(schema.get(key), dict):
+            names |= _declared_names(schema[key])
+    for part in (schema.get("dependentSchemas") or {}).values():
+        if isinstance(part, dict):
+            names |= _declared_names(part)
+    return names
+
+
+def declared_fields(form: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
+    """Only the fields the task's form declares: a submission cannot set any other process variable (the party a
+    later task is offered to, the subject's id, …). Undeclared keys are dropped and logged."""
+    declared = _declared_names(form or {})
+    dropped = sorted(k for k in data if k not in declared)
+    if dropped:
+        log.warning("form submission with undeclared fields %s: dropped", ", ".join(map(str, dropped)))
+    return {k: v for k, v in data.items() if k in declared}
+
+
 def validate_form(form: dict[str, Any] | None, data: dict[str, Any]) -> None:
     """Check submitted data against the task's JSON Schema: the inbox's validator, so the messages are the same
     per-field Chinese ones the pages and the API show (a ``ValidationError`` keyed by dotted field path)."""
@@ -114,7 +144,9 @@ def complete_task(
         if task is None or task.state != TaskState.READY or not task.task_spec.manual:
             raise ConflictError("该任务已被办理或已不在待办状态，请刷新后重试")
         properties = (getattr(task.task_spec, "extensions", {}) or {}).get("properties", {}) or {}
-        validate_form(instance.definition.forms.get(properties.get("formJsonSchemaFilename", "")), data)
+        form = instance.definition.forms.get(properties.get("formJsonSchemaFilename", ""))
+        validate_form(form, data)
+        data = declared_fields(form, data)
         user = _authenticated(acting_user)
         session.complete_user_task(task, data, on_behalf_of=_authenticated(on_behalf_of))
         if session.incident is None:

@@ -137,31 +137,39 @@ def test_one_query_per_call_whatever_the_span(db, django_assert_num_queries):
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
-def test_the_laws_holidays_agree_with_the_published_schedules(year):
-    """The rule for unannounced years, checked against the years the State Council has published: each of the
-    13 statutory days is a holiday in the published schedule (which only adds bridging days on top)."""
+def test_the_laws_days_off_agree_with_the_published_schedules(year):
+    """The rule for unannounced years, checked against the years the State Council has published: the 13
+    statutory days and the make-up days (补假) for those on a weekend are all off in the published schedule, which
+    only adds bridging days on top. (2025: 端午 on Sat 31 May → Mon 2 Jun; 2026: 清明 on Sun 5 Apr → Mon 6 Apr.)"""
+    assert len(calendar.statutory_holidays(year)) == 13
     days = calendar.provisional_holidays(year)
-    assert len(days) == 13
     for day in days:
         assert chinese_calendar.is_holiday(day), day
-        on_holiday, name = chinese_calendar.get_holiday_detail(day)
-        assert on_holiday and name is not None, day
+    make_up = days - calendar.statutory_holidays(year)
+    assert make_up == {D(2025, 6, 2)} if year == 2025 else D(2026, 4, 6) in make_up
 
 
-def test_an_unannounced_year_keeps_the_laws_holidays_off(db):
+def test_an_unannounced_year_keeps_the_laws_days_off(db):
     year = calendar.LAST_YEAR + 1
     if year != 2027:
         pytest.skip("dates below are 2027's; the installed calendar already covers it")
     assert not calendar.is_working_day(D(2027, 1, 1))  # 元旦, a Friday
     assert calendar.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
-    # 春节: 除夕 Fri 5 Feb, 初一 Sat 6 … 初三 Mon 8 Feb; the Tuesday after is a working day until announced
-    assert [calendar.is_working_day(D(2027, 2, d)) for d in (4, 5, 8, 9)] == [True, False, False, True]
-    assert not calendar.is_working_day(D(2027, 4, 5))  # 清明
+    # 春节: 除夕 Fri 5 Feb, 初一 Sat 6 … 初三 Mon 8 Feb; Sat 6 and Sun 7 are made up on Tue 9 and Wed 10 (补假)
+    assert [calendar.is_working_day(D(2027, 2, d)) for d in (4, 5, 8, 9, 10, 11)] == [True, False, False, False,
+                                                                                       False, True]
+    assert not calendar.is_working_day(D(2027, 4, 5))  # 清明 (Monday)
+    assert [calendar.is_working_day(D(2027, 5, d)) for d in (3, 4, 5)] == [False, False, True]  # 劳动节 Sat–Sun
     assert not calendar.is_working_day(D(2027, 6, 9))  # 端午
     assert not calendar.is_working_day(D(2027, 9, 15))  # 中秋
-    assert calendar.working_days_between(D(2027, 9, 30), D(2027, 10, 8)) == 5  # 4–8 Oct: 1 Oct (Fri) off, 2–3 a weekend
-    WorkingDayOverride.objects.create(day=D(2027, 2, 9), is_working_day=False, name="春节调休")
-    assert not calendar.is_working_day(D(2027, 2, 9))  # the announced schedule, entered as overrides, wins
+    assert calendar.working_days_between(D(2027, 9, 30), D(2027, 10, 8)) == 3  # 国庆 Fri–Sun, made up Mon–Tue
+    WorkingDayOverride.objects.create(day=D(2027, 2, 11), is_working_day=False, name="春节调休")
+    assert not calendar.is_working_day(D(2027, 2, 11))  # the announced schedule, entered as overrides, wins
+
+
+def test_coinciding_holidays_leave_a_day_for_the_announcement():
+    # 2028: 中秋 falls on 3 October, a 国庆 day: 12 statutory days; the extra day off is the State Council's to set
+    assert D(2028, 10, 3) in calendar.statutory_holidays(2028) and len(calendar.statutory_holidays(2028)) == 12
 
 
 def test_the_rule_is_refused_for_years_before_the_revision():

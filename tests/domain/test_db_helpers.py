@@ -158,3 +158,17 @@ def test_a_none_value_matches_null_as_the_orm_does(directory, user):
     assert [i.task_id for i in fetch_rows(WorkItem, {"assignee": None})] == ["free"]
     assert update_rows(WorkItem, {"instance_id": 7, "assignee": None}, {"summary": "待分派"}) == 1
     assert list(WorkItem.objects.filter(assignee__isnull=True).values_list("summary", flat=True)) == ["待分派"]
+
+
+@pytest.mark.django_db
+def test_without_returning_a_single_row_still_gets_its_id(monkeypatch):
+    """MySQL returns no ids from an INSERT: one row takes the connection's last insert id, several keep None."""
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL always returns ids (and its driver has no last-row id to fall back on)")
+    name = "can_return_rows_from_bulk_insert"  # a property on some backends, a cached property on others
+    monkeypatch.setattr(type(connection.features), name, False)
+    monkeypatch.delitem(connection.features.__dict__, name, raising=False)
+    (one,) = insert_rows([_item(task_id="one")])
+    assert one.pk == WorkItem.objects.get(task_id="one").pk
+    many = insert_rows([_item(task_id="a"), _item(task_id="b")])
+    assert [i.pk for i in many] == [None, None] and WorkItem.objects.count() == 3

@@ -73,3 +73,19 @@ def test_instances_at_a_removed_element_are_refused_in_bulk(versions, user):
     assert "1 migrated, 1 refused" in out.getvalue()
     assert round_trip(at_review).definition == v1
     assert round_trip(at_fill).definition.version == 3
+
+
+def test_a_new_version_that_offers_a_task_to_a_missing_party_variable_is_refused(versions, user, directory):
+    _v1, publish_v2 = versions
+    without = _at_review(user)
+    officer = user("officer_pd")
+    with_party = engine.start("test_review", variables={"district_code": "310115",
+                                                        "party_org": directory["contractor"].pk}, acting_user=officer)
+    publish_v2('name="reviewer"', 'name="enterprise_operator"')  # the review goes to a party named by a variable
+    publish_v2('<spiffworkflow:property name="fourEyes" value="fill"/>',
+               '<spiffworkflow:property name="fourEyes" value="fill"/>'
+               '<spiffworkflow:property name="candidateOrganisation" value="{party_org}"/>')
+    plans = {p.instance_id: p for p in migrate_instances("test_review", dry_run=True)}
+    assert not plans[without.pk].safe
+    assert plans[without.pk].reasons == ["新版本的环节 review 按流程变量 party_org 确定办理单位，而该实例没有此变量"]
+    assert plans[with_party.pk].safe

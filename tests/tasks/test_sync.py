@@ -58,8 +58,11 @@ def test_candidate_organisation_offers_the_task_to_the_other_partys_role_members
     assert not inbox_for(user("ent_employer"), "available").exists()  # the initiator's operator
 
 
-def test_candidate_organisation_without_an_id_offers_to_no_one_rather_than_the_initiator(user, directory, caplog):
-    ref = instance(org_id=directory["employer"].pk, party="")
+@pytest.mark.parametrize("party", ["", "²", None, True])
+def test_candidate_organisation_without_an_id_offers_to_no_one_rather_than_the_initiator(
+    user, directory, caplog, party
+):
+    ref = instance(org_id=directory["employer"].pk, party=party)
     sync_instance_tasks(ref, [ready("confirm", "enterprise_operator", candidateOrganisation="{party}")])
     assert not WorkItemCandidate.objects.filter(item__instance_id=ref.id).exists()
     assert not inbox_for(user("ent_employer"), "available").exists()

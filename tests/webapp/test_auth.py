@@ -78,3 +78,23 @@ def test_openapi_schema_is_served(client):
     resp = client.get("/api/schema/")
     assert resp.status_code == 200
     assert b"/api/auth/token/" in resp.content
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_any_input_is_a_400_not_a_database_error(directory):
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    from domain.organisations.models import User
+
+    officer = User.objects.get(username="officer_pd")
+    api = APIClient()
+    api.force_authenticate(officer)
+    response = api.get("/api/enterprises/cases/", {"enterprise": "浦江\x00"})
+    assert response.status_code == 400 and "NUL" in response.json()["detail"]
+    assert api.post("/api/auth/token/", '{"username": "a\\u0000"}', content_type="application/json").status_code == 400
+    page = Client()
+    page.force_login(officer)
+    assert page.get("/enterprises/", {"enterprise": "\x00"}).status_code == 400
+    assert page.post("/accounts/login/", {"username": "x\x00", "password": "y"}).status_code == 400
+    assert page.get("/enterprises/", {"enterprise": "浦江"}).status_code == 200

@@ -95,3 +95,18 @@ def test_outside_demo_debug_and_tests_the_simulated_portal_is_not_offered(direct
 def test_id_number_check_character():
     assert valid_id_number("310115198503121234") and valid_id_number("11010519491231002x")
     assert not valid_id_number("310115198503121238") and not valid_id_number("31011519850312123")
+
+
+def test_a_bare_next_path_and_an_inactive_account_do_not_break_the_callback(directory):
+    client = Client()
+    portal, _state = _to_portal(client, "foo")  # not a URL name: followed as a relative path, never resolved
+    landed = client.get(client.post(portal, {"name": "赵敏", "id_number": "310115199001011232"})["Location"])
+    assert landed.status_code == 302 and landed["Location"] == "foo"
+    account = User.objects.create(username="person_off", full_name="张伟", is_active=False)
+    ensure_person(name=ZHANG[0], id_number=ZHANG[1], user=account)
+    other = Client()
+    portal, _state = _to_portal(other)
+    refused = other.get(other.post(portal, {"name": ZHANG[0], "id_number": ZHANG[1]})["Location"])
+    assert refused.status_code == 403 and "账号已停用" in refused.content.decode()
+    assert "_auth_user_id" not in other.session
+    assert not AuditEvent.objects.filter(action="personnel.signed_in_ywtb", actor=account).exists()

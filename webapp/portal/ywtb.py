@@ -19,7 +19,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -80,7 +80,9 @@ def start(request: HttpRequest) -> HttpResponse:
     state = secrets.token_urlsafe(24)
     request.session[SESSION_STATE] = state
     next_url = request.GET.get("next", "")
-    safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False)
+    safe = url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     request.session[SESSION_NEXT] = next_url if next_url and safe else ""
     if is_local():
         query = urlencode({"redirect_uri": _callback_url(request), "state": state})
@@ -106,7 +108,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return _failed(request, str(exc), exc.status_code)
     login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-    return redirect(next_url)
+    return HttpResponseRedirect(next_url)  # a path checked at the start; never resolved as a URL name
 
 
 class SimulatedLoginForm(forms.Form):

@@ -188,3 +188,18 @@ def test_contractor_steps_go_to_every_operator_of_the_contractor_and_to_no_one_e
     with pytest.raises(ProcedureError, match="承包人尚无企业经办人账号"):
         workflow.start_signing(contract=other, acting_user=user("ent_employer"))
     assert fresh(other).process_instance_id is None and fresh(other).state == ContractState.DRAFT
+
+
+def test_a_form_cannot_redirect_the_other_partys_steps(ready):
+    """Fields a form does not declare never reach the process variables: the employer cannot point the contractor's
+    steps at another organisation by adding ``contractor_org_id`` to the draft step's data."""
+    user = ready
+    contract = workflow.start_signing(contract=factories.draft(), acting_user=user("ent_employer"))
+    employer_org = user("ent_employer").organisation_id
+    contract = step(contract, "draft", user("ent_employer"), {"contractor_org_id": employer_org})
+    instance = ProcessInstance.objects.get(pk=contract.process_instance_id)
+    assert instance.data["contractor_org_id"] == contract.contractor_id
+    with pytest.raises((DomainError, PermissionDenied)):
+        step(contract, "contractor_confirm", user("ent_employer"), {"confirmed": True})
+    contract = step(contract, "contractor_confirm", user("ent_contractor"), {"confirmed": True})
+    assert contract.state == ContractState.CONFIRMED_BY_CONTRACTOR

@@ -74,6 +74,11 @@ def test_an_unknown_permit_or_another_contractors_permit_is_refused_and_nothing_
     with pytest.raises(ValidationError) as error:
         _notify(machine, {"permit_number": foreign.permit_number})
     assert "上海某某建筑有限公司" in str(error.value.message_dict["main_contractor"])
+    # a main contractor without a registered credit code cannot be matched to any permit
+    Organisation.objects.filter(name="上海浦江建设集团有限公司").update(credit_code=None)
+    with pytest.raises(ValidationError) as error:
+        _notify(machine, {"permit_number": PermitFactory().permit_number})
+    assert "未登记统一社会信用代码" in str(error.value.message_dict["main_contractor"])
     assert not Installation.objects.exists() and not ProcessInstance.objects.filter(process_key="machinery_installation")
 
 

@@ -79,7 +79,7 @@ def organisation_reference(task: ReadyTask, variables: dict[str, Any]) -> int | 
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value)
     return None
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.db import transaction
 
 from domain.errors import ConflictError, ProcedureError
-from domain.organisations.models import User
 from domain.organisations.roles import Role
+from domain.organisations.selectors import users_with_role
 from security import audit
 
 from .models import Contract, ContractState
@@ -20,9 +20,7 @@ SIGNING = "contract_signing"
 
 def has_operator(organisation_id: int) -> bool:
     """Whether the party has an active enterprise operator (企业经办人): its tasks are offered to all of them."""
-    return User.objects.filter(
-        organisation_id=organisation_id, is_active=True, groups__name=Role.ENTERPRISE_OPERATOR
-    ).exists()
+    return users_with_role(Role.ENTERPRISE_OPERATOR).filter(organisation_id=organisation_id).exists()
 
 
 def start_signing(*, contract: Contract, acting_user: Any) -> Contract:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from domain.errors import PermissionDeniedError, ProcedureError, TransitionNotAllowed
 from domain.organisations.models import District, Organisation, User
 from domain.organisations.roles import Role
+from domain.organisations.selectors import users_with_role
 from security import audit
 
 from . import checks
@@ -198,9 +199,7 @@ def refuse_filing(
 
 def _check_contractor_can_review(contractor: Organisation) -> None:
     """The main contractor's review goes to every active enterprise operator (企业经办人) of it: it needs one."""
-    if not User.objects.filter(
-        organisation=contractor, is_active=True, groups__name=Role.ENTERPRISE_OPERATOR
-    ).exists():
+    if not users_with_role(Role.ENTERPRISE_OPERATOR).filter(organisation=contractor).exists():
         raise ProcedureError(f"{contractor.name} 没有可办理的企业经办人账号，无法接收安装告知。")
 
 

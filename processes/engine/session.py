@@ -179,9 +179,6 @@ class Session:
             "status", "status_before_suspend", "error_message", "error_element_id", "completed_at", "state",
             "serializer_version", "data", "definition",
         ]
-        if instance._state.adding:
-            instance.save()
-            return
         updated = update_row(
             ProcessInstance,
             instance.pk,

@@ -151,6 +151,22 @@ def _choice(params: Any, name: str, choices: Any) -> str:
     return value
 
 
+def _by_enterprise(qs: Any, params: Any) -> Any:
+    """Narrow a credential queryset by ``enterprise`` (part of the name, or the credit code)."""
+    text = params.get("enterprise", "").strip()
+    if text:
+        qs = qs.filter(enterprise__name__icontains=text) | qs.filter(enterprise__credit_code=text.upper())
+    return qs.order_by("enterprise__name", "id")
+
+
+def _visible(qs: Any, pk: Any, missing: str) -> Any:
+    """The row ``pk`` of an already scoped queryset, or a 404 saying ``missing``."""
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise Http404(missing)
+    return found
+
+
 class CaseListView(generics.ListAPIView):
     """Verification cases the caller may see; filters ``batch``, ``enterprise`` (name or credit code),
     ``district``, ``state``, ``from``/``to`` (date the case was opened)."""
@@ -176,10 +192,7 @@ class CaseDetailView(generics.RetrieveAPIView):
     permission_classes = [IsAuthenticated]
 
     def get_object(self) -> CheckCase:
-        found = selectors.cases_visible_to(acting_user(self.request)).filter(pk=self.kwargs["pk"]).first()
-        if found is None:
-            raise Http404("案件不存在或无权查看。")
-        return found
+        return _visible(selectors.cases_visible_to(acting_user(self.request)), self.kwargs["pk"], "案件不存在或无权查看。")
 
 
 class QualificationListView(generics.ListAPIView):
@@ -189,11 +202,7 @@ class QualificationListView(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        qs = selectors.qualifications_visible_to(acting_user(self.request))
-        text = self.request.query_params.get("enterprise", "").strip()
-        if text:
-            qs = qs.filter(enterprise__name__icontains=text) | qs.filter(enterprise__credit_code=text.upper())
-        return qs.order_by("enterprise__name", "id")
+        return _by_enterprise(selectors.qualifications_visible_to(acting_user(self.request)), self.request.query_params)
 
 
 class LicenceListView(generics.ListAPIView):
@@ -203,11 +212,7 @@ class LicenceListView(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        qs = selectors.licences_visible_to(acting_user(self.request))
-        text = self.request.query_params.get("enterprise", "").strip()
-        if text:
-            qs = qs.filter(enterprise__name__icontains=text) | qs.filter(enterprise__credit_code=text.upper())
-        return qs.order_by("enterprise__name", "id")
+        return _by_enterprise(selectors.licences_visible_to(acting_user(self.request)), self.request.query_params)
 
 
 class LicenceDetailView(generics.RetrieveAPIView):
@@ -215,10 +220,7 @@ class LicenceDetailView(generics.RetrieveAPIView):
     permission_classes = [IsAuthenticated]
 
     def get_object(self) -> SafetyLicence:
-        found = selectors.licences_visible_to(acting_user(self.request)).filter(pk=self.kwargs["pk"]).first()
-        if found is None:
-            raise Http404("许可证不存在或无权查看。")
-        return found
+        return _visible(selectors.licences_visible_to(acting_user(self.request)), self.kwargs["pk"], "许可证不存在或无权查看。")
 
 
 class RevocationListView(generics.ListAPIView):
@@ -240,7 +242,6 @@ class RevocationDetailView(generics.RetrieveAPIView):
         return {**super().get_serializer_context(), "regulator": regulator}
 
     def get_object(self) -> RevocationCase:
-        found = selectors.revocations_visible_to(acting_user(self.request)).filter(pk=self.kwargs["pk"]).first()
-        if found is None:
-            raise Http404("案件不存在或无权查看。")
-        return found
+        return _visible(
+            selectors.revocations_visible_to(acting_user(self.request)), self.kwargs["pk"], "案件不存在或无权查看。"
+        )

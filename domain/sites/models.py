@@ -9,6 +9,7 @@ from django.db import models
 from django_fsm import FSMField, transition
 
 from domain.organisations.models import District
+from security.fields import EncryptedCharField
 
 
 class Permit(models.Model):
@@ -21,7 +22,8 @@ class Permit(models.Model):
     employer_name = models.CharField("建设单位", max_length=200)
     employer_credit_code = models.CharField("建设单位统一社会信用代码", max_length=18)
     employer_contact = models.CharField("建设单位联系人", max_length=50)
-    employer_phone = models.CharField("建设单位联系电话", max_length=20)
+    # personal data (often the contact's own mobile): SM4-encrypted at rest, shown masked
+    employer_phone = EncryptedCharField("建设单位联系电话", max_length=20, blind_index=False)
     contractor_name = models.CharField("施工单位", max_length=200)
     contractor_credit_code = models.CharField("施工单位统一社会信用代码", max_length=18)
     contract_amount = models.DecimalField("合同价款（元）", max_digits=16, decimal_places=2)
@@ -195,7 +197,7 @@ class SmsNotice(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="sms_notices")
     draw_round = models.ForeignKey(DrawRound, on_delete=models.PROTECT, related_name="sms_notices")
     recipient_role = models.CharField("接收人", max_length=30)  # district_contact | employer_contact
-    phone = models.CharField("手机号码", max_length=20)
+    phone = EncryptedCharField("手机号码", max_length=20, blind_index=False)  # SM4 at rest, shown masked
     text = models.TextField("短信内容")
     status = models.CharField("状态", max_length=10, choices=SmsStatus.choices, default=SmsStatus.QUEUED)
     gateway_message_id = models.CharField("网关消息号", max_length=64, blank=True)

@@ -8,6 +8,7 @@ from typing import Any
 from integrations import outbox
 from integrations.models import OutboxMessage
 from integrations.sms.client import SmsClient, SmsGatewayError
+from security.fields import plain
 
 from .models import SmsNotice, SmsStatus
 
@@ -19,7 +20,7 @@ def send_sms_notice(message: OutboxMessage) -> dict[str, Any]:
         return {"msg_id": notice.gateway_message_id, "status": notice.status}
     client = SmsClient.from_settings()
     try:
-        msg_id = client.send(phone=notice.phone, text=notice.text, ref=f"notice-{notice.pk}")
+        msg_id = client.send(phone=plain(notice.phone), text=notice.text, ref=f"notice-{notice.pk}")
     except SmsGatewayError as exc:
         if exc.permanent:
             SmsNotice.objects.filter(pk=notice.pk).update(status=SmsStatus.FAILED)

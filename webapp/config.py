@@ -55,6 +55,7 @@ class Config:
     yiwangtongban_client_id: str = "jianguan"
     yiwangtongban_secret: str = ""
     personnel_notice_days: int = 5
+    https: bool = False
 
 
 _SUPPORTED_DB_ENGINES = {
@@ -157,4 +158,6 @@ def load(environment: dict[str, str] | None = None) -> Config:
         yiwangtongban_secret=env.str("YIWANGTONGBAN_SECRET", default="") or _derived_secret(var_dir, "yiwangtongban"),
         # 公示期 of safety-staff review opinions, in working days (unconfirmed: a setting, not a constant)
         personnel_notice_days=env.int("PERSONNEL_NOTICE_DAYS", default=5),
+        # served over HTTPS (directly or behind a TLS-terminating proxy that sets X-Forwarded-Proto)
+        https=env.bool("HTTPS", default=False),
     )

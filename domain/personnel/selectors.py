@@ -62,7 +62,10 @@ def people_visible_to(user: Any) -> QuerySet[Person]:
     if scope.kind == "district":
         return Person.objects.filter(certificates__district_id=scope.district_code).distinct()
     if scope.kind == "enterprise":
-        return Person.objects.filter(employments__enterprise_id=scope.organisation_id).distinct()
+        # current staff only: a former employer no longer reads the person's file (new employer, trainings, …)
+        return Person.objects.filter(
+            employments__enterprise_id=scope.organisation_id, employments__ended_on__isnull=True
+        ).distinct()
     return Person.objects.filter(user=user) if getattr(user, "is_authenticated", False) else Person.objects.none()
 
 
@@ -132,11 +135,19 @@ def help_requests_of(user: Any) -> QuerySet[HelpRequest]:
 
 
 def help_queue(user: Any) -> QuerySet[HelpRequest]:
-    """Open hand-offs for regulator staff (人工客服队列)."""
+    """Hand-offs for regulator staff (人工客服队列), scoped like their work items: the city's case officers answer
+    them (the ``safety_staff_help`` work item is theirs), so city-level staff see every request and a district's
+    staff only those whose hand-off was routed to their district. Questions can carry personal details."""
+    from processes.models import ProcessInstance
+
     scope = scope_of(user)
-    if scope.kind == "none" or scope.kind == "enterprise":
-        return HelpRequest.objects.none()
-    return HelpRequest.objects.select_related("asked_by").order_by("state", "-created_at")
+    qs = HelpRequest.objects.select_related("asked_by").order_by("state", "-created_at")
+    if scope.kind == "all":
+        return qs
+    if scope.kind == "district":
+        routed = ProcessInstance.objects.filter(district_code=scope.district_code).values("id")
+        return qs.filter(instance_id__in=routed)
+    return HelpRequest.objects.none()
 
 
 def public_notices(*, kind: str = "") -> QuerySet[PublicNotice]:

@@ -10,7 +10,7 @@ from .events import CorrelationResult, FiredTimer, correlate, fire_due_timers
 from .history import diagram_state, instance_history
 from .migration import MigrationPlan, migrate_instances
 from .registry import ServiceContext, service
-from .runtime import complete_task, complete_work_item, start
+from .runtime import complete_task, complete_work_item, declared_fields, start
 
 __all__ = [
     "CorrelationResult",
@@ -22,6 +22,7 @@ __all__ = [
     "complete_task",
     "complete_work_item",
     "correlate",
+    "declared_fields",
     "diagram_state",
     "fire_due_timers",
     "instance_history",

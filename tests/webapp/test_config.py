@@ -53,3 +53,27 @@ def test_broker_turns_off_eager_jobs(tmp_path):
 
 def test_demo_flag(tmp_path):
     assert load({"JIANGUAN_VAR_DIR": str(tmp_path), "DEMO": "1"}).demo is True
+
+
+@pytest.mark.django_db
+def test_production_refuses_simulated_external_systems(settings):
+    from django.core.checks import run_checks
+
+    settings.DEMO = settings.DEBUG = settings.TESTING = False
+    settings.SMS_GATEWAY_URL = "https://sms.example.gov.cn"
+    settings.NATIONAL_PLATFORM_URL = "local"
+    errors = [e for e in run_checks(tags=["jianguan"]) if e.id == "jianguan.E002"]
+    assert errors and "全国工程质量安全监管平台" in errors[0].msg and "短信网关" not in errors[0].msg
+    for name in ("SMS_GATEWAY_URL", "NATIONAL_PLATFORM_URL", "FINANCE_CLOUD_URL", "YIWANGTONGBAN_URL"):
+        setattr(settings, name, "https://real.example.gov.cn")
+    checks = {e.id for e in run_checks(tags=["jianguan"])}
+    assert "jianguan.E002" not in checks and "jianguan.W002" in checks
+    settings.SESSION_COOKIE_SECURE = True
+    assert "jianguan.W002" not in {e.id for e in run_checks(tags=["jianguan"])}
+    settings.DEMO = True  # demo runs keep their simulators
+    assert not [e for e in run_checks(tags=["jianguan"]) if e.id in ("jianguan.E002", "jianguan.W002")]
+
+
+def test_https_is_off_unless_declared(tmp_path):
+    assert load({"HTTPS": "1", "JIANGUAN_VAR_DIR": str(tmp_path)}).https is True
+    assert load({"JIANGUAN_VAR_DIR": str(tmp_path)}).https is False

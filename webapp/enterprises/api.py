@@ -129,7 +129,9 @@ class RevocationDetailOut(RevocationOut):
 
     def to_representation(self, instance: RevocationCase) -> dict[str, Any]:
         data = super().to_representation(instance)
-        if self.context.get("regulator"):
+        regulator = bool(self.context.get("regulator"))
+        data["documents"] = instance.documents_for(regulator=regulator)
+        if regulator:
             data["legal_opinion"] = instance.legal_opinion
         return data
 

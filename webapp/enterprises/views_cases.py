@@ -17,6 +17,7 @@ from domain.enterprises.models import CaseState, SignOff
 from domain.organisations.models import District
 from security.audit import history_for
 from webapp.acting import acting_user
+from webapp.spreadsheets import append_row
 
 from .common import process_items
 
@@ -64,7 +65,7 @@ def _export(cases) -> HttpResponse:  # type: ignore[no-untyped-def]
     ws = wb.active
     assert ws is not None
     ws.title = "核查整改案件"
-    ws.append(
+    append_row(ws,
         [
             "批次",
             "核查类型",
@@ -81,7 +82,7 @@ def _export(cases) -> HttpResponse:  # type: ignore[no-untyped-def]
     )
     for c in cases[:EXPORT_LIMIT]:
         cred = c.qualification or c.licence
-        ws.append(
+        append_row(ws,
             [
                 c.batch.number,
                 c.batch.get_kind_display(),
@@ -97,9 +98,9 @@ def _export(cases) -> HttpResponse:  # type: ignore[no-untyped-def]
             ]
         )
     stats = wb.create_sheet("统计")
-    stats.append(["环节/结果", "数量"])
+    append_row(stats, ["环节/结果", "数量"])
     for row in selectors.case_statistics(cases)["by_state"]:
-        stats.append([row["label"], row["count"]])
+        append_row(stats, [row["label"], row["count"]])
     buf = io.BytesIO()
     wb.save(buf)
     response = HttpResponse(

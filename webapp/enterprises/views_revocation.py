@@ -90,20 +90,21 @@ def revocation_new(request: HttpRequest) -> HttpResponse:
 def revocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     case = get_object_or_404(selectors.revocations_visible_to(user), pk=pk)
-    docs = dict(case.documents or {})
+    regulator = is_regulator(request)
+    docs = case.documents_for(regulator=regulator)
     return render(
         request,
         "enterprises/revocation_detail.html",
         {
             "case": case,
             "notices": case.notices.all(),
-            "documents": [(k, v) for k, v in docs.items() if v],
+            "documents": list(docs.items()),
             "doc_codes": document_links(list(docs.values())),
             "signoffs": SignOff.objects.filter(case_type="revocation", case_id=case.pk).select_related(
                 "user"
             ),
             "items": process_items(case.process_instance_id, user),
-            "regulator": is_regulator(request),
-            "audit": history_for(case) if is_regulator(request) else [],
+            "regulator": regulator,
+            "audit": history_for(case) if regulator else [],
         },
     )

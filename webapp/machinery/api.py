@@ -34,10 +34,17 @@ class MachineOut(serializers.ModelSerializer):
 
 
 class MachineDetailOut(MachineOut):
-    registrations = RegistrationOut(many=True)
+    registrations = serializers.SerializerMethodField()
 
     class Meta(MachineOut.Meta):
         fields = [*MachineOut.Meta.fields, "registrations"]
+
+    def get_registrations(self, machine: Machine) -> list[dict]:
+        """The machine's use registrations the caller may see (as on the machine's page): the owner sees them
+        all, a main contractor its own sites', a district its district's — not other parties' sites."""
+        user = acting_user(self.context["request"])
+        visible = selectors.registrations_visible_to(user).filter(machine=machine).order_by("id")
+        return RegistrationOut(visible, many=True).data  # type: ignore[return-value]
 
 
 class MachineListView(generics.ListAPIView):

@@ -32,6 +32,7 @@ from domain.organisations.scoping import scope_of
 from processes.models import ProcessInstance
 from security.audit import history_for
 from webapp.acting import acting_user
+from webapp.spreadsheets import append_row
 
 EXPORT_HEADER = ["备案编号", "设备类型", "规格型号", "制造单位", "出厂编号", "出厂日期", "额定能力", "产权单位", "状态", "安装工程"]
 
@@ -68,7 +69,7 @@ def _export(qs: Any) -> HttpResponse:
     wb = Workbook()
     ws = wb.active
     ws.title = "建筑起重机械"
-    ws.append(EXPORT_HEADER)
+    append_row(ws, EXPORT_HEADER)
     machines = list(qs[:5000])
     sites = dict(
         Installation.objects.filter(machine__in=machines, state=InstallationState.ACCEPTED).values_list(
@@ -76,7 +77,7 @@ def _export(qs: Any) -> HttpResponse:
         )
     )
     for m in machines:
-        ws.append([
+        append_row(ws, [
             m.filing_number or "", m.get_machine_type_display(), m.model_name, m.manufacturer, m.factory_serial_no,
             m.factory_date.isoformat(), f"{m.rated_capacity} {m.capacity_unit}", m.owner.name,
             m.get_state_display(), sites.get(m.pk, ""),

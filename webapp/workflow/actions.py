@@ -28,6 +28,9 @@ def start_procedure(proc: Procedure, *, user: User, variables: Any) -> ProcessIn
     if not proc.may_start(user):
         raise PermissionDeniedError("您无权发起该流程。")
     data = validate_data(proc.start_form, variables) if proc.start_form else _plain(variables)
+    # only what the start form declares becomes a process variable: an applicant cannot set the outcome, the
+    # district or the party a later step is offered to
+    data = engine.declared_fields(proc.start_form, data)
     with transaction.atomic():
         refs = referenced_attachments(proc.start_form, data)
         instance = engine.start(proc.key, variables=data, acting_user=user, business_key=new_business_key())

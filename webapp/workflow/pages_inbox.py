@@ -136,6 +136,9 @@ def task_page(request: HttpRequest, pk: int) -> HttpResponse:
 
     data: dict[str, Any] | None = None
     try:
+        # who may act is settled before anything is kept: an upload from someone who may only look at the item
+        # must not end up linked to the case
+        task_services.resolve_actor(item, user)
         data = parse_form(item.form, request.POST, request.FILES, keep)
         if action == "draft":
             task_services.save_draft(item, user=user, data=data)

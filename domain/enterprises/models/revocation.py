@@ -84,6 +84,10 @@ class RevocationCase(models.Model):
         "状态", default=RevocationState.NOTICE_PENDING, choices=RevocationState.choices, protected=True
     )
 
+    # documents kept inside the regulator: the legal review opinion (法制审核意见书) is an internal step of the
+    # decision, not served on the party (the API and the pages hide the opinion text the same way)
+    INTERNAL_DOCUMENTS = frozenset({"legal_opinion"})
+
     class Meta:
         ordering = ["-opened_at", "-id"]
         verbose_name = "撤销/撤回案件"
@@ -95,6 +99,14 @@ class RevocationCase(models.Model):
     @property
     def credential(self) -> Qualification | SafetyLicence | None:
         return self.qualification or self.licence
+
+    def documents_for(self, *, regulator: bool) -> dict[str, int]:
+        """The case's documents (kind → document id) a viewer may open: all for regulators, the party-facing
+        ones (事先告知书, 陈述申辩笔录, 听证笔录, 决定书) for the enterprise."""
+        return {
+            kind: doc_id for kind, doc_id in (self.documents or {}).items()
+            if doc_id and (regulator or kind not in self.INTERNAL_DOCUMENTS)
+        }
 
     @transition(field=state, source=RevocationState.NOTICE_PENDING, target=RevocationState.DEFENCE_PERIOD)
     def notice_served(self) -> None:

@@ -68,3 +68,28 @@ def test_revocations_show_the_party_its_case_but_not_the_internal_legal_opinion(
     assert officer["legal_opinion"] == "内部：证据链完整"
     assert api("officer_pd").get("/api/enterprises/revocations/").json()["count"] == 1
     assert api("ent_employer").get(f"/api/enterprises/revocations/{pk}/").status_code == 404
+
+
+def test_the_internal_legal_opinion_document_is_not_offered_to_the_party(api, world):
+    from django.test import Client
+
+    from domain.organisations.models import User
+
+    revocation = RevocationCase.objects.get(pk=world["revocation"].pk)
+    notice_doc = revocation.documents["prior_notice"]
+    # as after an approved legal review: the opinion document sits beside the party-facing ones
+    RevocationCase.objects.filter(pk=revocation.pk).update(
+        documents={"prior_notice": notice_doc, "legal_opinion": notice_doc}
+    )
+    party = api("ent_contractor").get(f"/api/enterprises/revocations/{revocation.pk}/").json()
+    assert party["documents"] == {"prior_notice": notice_doc}
+    officer = api("officer_pd").get(f"/api/enterprises/revocations/{revocation.pk}/").json()
+    assert officer["documents"] == {"prior_notice": notice_doc, "legal_opinion": notice_doc}
+
+    def page(username: str) -> str:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client.get(f"/enterprises/revocations/{revocation.pk}/").content.decode()
+
+    assert "事先告知书" in page("ent_contractor") and "法制审核意见书" not in page("ent_contractor")
+    assert "法制审核意见书" in page("officer_pd")

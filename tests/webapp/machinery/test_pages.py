@@ -272,3 +272,32 @@ def test_malformed_crew_lines_and_ids_are_4xx_not_500(machinery):
     refile = c.post(f"/machinery/file/?machine={machine.pk}", filing_post())
     assert refile.status_code == 409 and "已备案" in refile.content.decode()
     assert c.get("/machinery/999999/").status_code == 404
+
+
+def test_export_keeps_formula_like_text_as_text(machinery, platform):
+    """An enterprise's text that looks like a formula must not become a live formula in a regulator's Excel."""
+    machine = filed_machine()
+    Machine.objects.filter(pk=machine.pk).update(model_name='=HYPERLINK("http://evil.example/x","核对")')
+    response = client_for("ent_lessor").get("/machinery/?export=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = sheet.cell(row=2, column=3)
+    assert cell.value == '=HYPERLINK("http://evil.example/x","核对")' and cell.data_type == "s"
+
+
+def test_api_machine_detail_lists_only_the_registrations_the_caller_may_see(machinery, platform, api):
+    registration = registered(installed(filed_machine()))
+    machine = registration.machine
+    owner = api("ent_lessor").get(f"/api/machinery/machines/{machine.pk}/").json()
+    assert [r["id"] for r in owner["registrations"]] == [registration.pk]
+    # the filing district's regulator sees the machine, not the registration at a site in another district
+    filing_district = api("officer_mh").get(f"/api/machinery/machines/{machine.pk}/")
+    assert filing_district.status_code == 200 and filing_district.json()["registrations"] == []
+    site_district = api("officer_pd").get(f"/api/machinery/machines/{machine.pk}/").json()
+    assert [r["id"] for r in site_district["registrations"]] == [registration.pk]
+
+
+@pytest.mark.parametrize("raw", ["²", "١٢", "99999999999999999999"])
+def test_a_machine_id_that_is_no_number_is_a_404_not_a_500(machinery, raw):
+    """``str.isdigit()`` accepts superscripts and other scripts' digits that ``int()`` refuses (a ValueError, a
+    500): the pre-filled filing form for a machine answers 404 for them like for any unknown machine."""
+    assert client_for("ent_lessor").get("/machinery/file/", {"machine": raw}).status_code == 404

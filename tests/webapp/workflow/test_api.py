@@ -324,3 +324,14 @@ def test_enterprise_does_not_read_internal_opinions(filed, api):
     case = api("ent_contractor").get(f"/api/instances/{started['id']}/").json()["variables"]
     assert "accept_opinion" not in case and case["project_name"] == "浦东张江科创中心二期"
     assert api("officer_pd").get(f"/api/instances/{started['id']}/").json()["variables"]["accept_opinion"]
+
+
+def test_start_keeps_only_the_fields_the_start_form_declares(ga, api):
+    smuggled = {**application(), "outcome": "批准", "accept_decision": "accept", "contractor_org_id": 1}
+    response = api("ent_employer").post(
+        "/api/processes/general_application/instances/", {"variables": smuggled}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    variables = ProcessInstance.objects.get().data
+    assert variables["project_name"] == application()["project_name"]
+    assert not {"outcome", "accept_decision", "contractor_org_id"} & set(variables)

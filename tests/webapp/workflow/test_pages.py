@@ -240,3 +240,22 @@ def test_home_card_counts_work_and_overdue(filed, browser):
     html = browser("officer_pd").get("/").content.decode()
     assert "待认领 1 件" in html and "已超期 1 件" in html and "/tasks/?tab=overdue" in html
     assert "待办概况" not in browser("officer_mh").get("/").content.decode()
+
+
+def test_an_upload_from_someone_who_may_not_act_is_not_kept(filed, browser, api):
+    """A regulator who may look at the applicant's 补正材料 step but not do it: the refused post leaves no file on
+    the case."""
+    item_id = filed()["open_tasks"][0]["id"]
+    officer = api("officer_pd")
+    officer.post(f"/api/tasks/{item_id}/claim/")
+    done = officer.post(f"/api/tasks/{item_id}/complete/",
+                        {"data": {"accept_decision": "supplement", "accept_opinion": "请补充图纸"}}, format="json")
+    assert done.status_code == 200, done.content
+    supplement = WorkItem.objects.get(element_id="supplement", status="open")
+    assert browser("officer_pd").get(f"/tasks/{supplement.pk}/").status_code == 200  # may look
+    upload = SimpleUploadedFile("冒充.pdf", b"%PDF-1.4 not mine", content_type="application/pdf")
+    response = browser("officer_pd").post(
+        f"/tasks/{supplement.pk}/", {"action": "draft", "f.supplement_note": "代填", "f.supplement_file": upload}
+    )
+    assert response.status_code == 302 and not Attachment.objects.exists()
+    assert WorkItem.objects.get(pk=supplement.pk).draft in (None, {})

@@ -4,6 +4,10 @@ removed directly in the database.
 
 Sealing hooks the ORM (``m2m_changed`` on ``User.groups`` and a group rename), so every path that goes through
 Django — services, admin, demo loader — seals automatically; a raw SQL insert does not, and is reported.
+
+The same hooks write the audit trail: every role granted or withdrawn, and every change of a user's or an
+organisation's fields that decide what a user may see (organisation, superuser/staff/active flags; an
+organisation's kind, district and parent), with who made it when it was made in a request.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from .context import current_user
 from .crypto import constant_time_equal, hmac_sm3, key_id_for
 from .models import RoleAssignmentSeal
 
@@ -95,21 +100,89 @@ def on_groups_changed(sender: Any, instance: Any, action: str, reverse: bool, mo
         return
     if not reverse:  # user.groups.add(group, …)
         if action == "post_add":
-            for group in Group.objects.filter(pk__in=pk_set):
+            groups = list(Group.objects.filter(pk__in=pk_set))
+            for group in groups:
                 seal(instance.pk, group)
+            _record_roles(instance, granted=groups)
         elif action == "post_remove":
             unseal(instance.pk, pk_set)
+            _record_roles(instance, withdrawn=list(Group.objects.filter(pk__in=pk_set)))
         else:
+            _record_roles(instance, withdrawn=list(instance.groups.all()))
             unseal(instance.pk)
         return
     # group.user_set.add(user, …)
+    users = get_user_model().objects.filter(pk__in=list(pk_set or ()))
     if action == "post_add":
         for user_id in pk_set:
             seal(user_id, instance)
+        for user in users:
+            _record_roles(user, granted=[instance])
     elif action == "post_remove":
         RoleAssignmentSeal.objects.filter(group=instance, user_id__in=list(pk_set)).delete()
+        for user in users:
+            _record_roles(user, withdrawn=[instance])
     else:
+        for user in instance.user_set.all():
+            _record_roles(user, withdrawn=[instance])
         RoleAssignmentSeal.objects.filter(group=instance).delete()
+
+
+def _record_roles(user: Any, *, granted: list[Group] | None = None, withdrawn: list[Group] | None = None) -> None:
+    from . import audit
+
+    granted, withdrawn = granted or [], withdrawn or []
+    if not granted and not withdrawn:
+        return
+    parts = [f"授予角色 {'、'.join(g.name for g in granted)}" if granted else "",
+             f"撤销角色 {'、'.join(g.name for g in withdrawn)}" if withdrawn else ""]
+    audit.record(
+        action="security.roles_changed",
+        actor=current_user(),
+        subject=user,
+        summary=f"{user.username}：{'；'.join(p for p in parts if p)}",
+        data={"granted": sorted(g.name for g in granted), "withdrawn": sorted(g.name for g in withdrawn)},
+    )
+
+
+# the fields that decide what a user may see and do (domain.organisations.scoping)
+USER_SCOPE_FIELDS = ("organisation_id", "is_superuser", "is_staff", "is_active")
+ORGANISATION_SCOPE_FIELDS = ("kind", "district_id", "parent_id")
+_BEFORE = "_jianguan_scope_before"
+
+
+def on_scope_pre_save(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kw: Any) -> None:
+    """Remember the stored values of the scope-deciding fields of a user or an organisation about to change."""
+    fields = USER_SCOPE_FIELDS if sender is get_user_model() else ORGANISATION_SCOPE_FIELDS
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not {f.removesuffix("_id") for f in fields} & {
+        f.removesuffix("_id") for f in update_fields
+    }:
+        return  # e.g. a login's last_login update
+    stored = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
+    if stored is not None:
+        setattr(instance, _BEFORE, stored)
+
+
+def on_scope_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kw: Any) -> None:
+    from . import audit
+
+    before = instance.__dict__.pop(_BEFORE, None)
+    if raw or created or before is None:
+        return
+    changed = {f: (before[f], getattr(instance, f)) for f in before if before[f] != getattr(instance, f)}
+    if not changed:
+        return
+    is_user = sender is get_user_model()
+    audit.record(
+        action="security.user_scope_changed" if is_user else "security.organisation_scope_changed",
+        actor=current_user(),
+        subject=instance,
+        summary=("用户" if is_user else "单位") + f"权限范围变更：{'、'.join(changed)}",
+        before={f: old for f, (old, _new) in changed.items()},
+        after={f: new for f, (_old, new) in changed.items()},
+    )
 
 
 def on_group_saved(sender: Any, instance: Group, created: bool, **kw: Any) -> None:

@@ -19,7 +19,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        with request_context(incoming if _SAFE_ID.match(incoming) else None) as rid:
+        with request_context(incoming if _SAFE_ID.match(incoming) else None, request=request) as rid:
             request.request_id = rid  # type: ignore[attr-defined]
             response = self.get_response(request)
         response["X-Request-ID"] = rid

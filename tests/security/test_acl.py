@@ -45,3 +45,39 @@ def test_group_renamed_or_assignment_removed_in_the_database_is_detected(directo
     assert {i.problem for i in verify_assignments()} == {"角色分配被绕过系统直接删除。"}
     call_command("verify_acl", "--reseal")
     assert verify_assignments() == []
+
+
+@pytest.mark.django_db
+def test_role_and_scope_changes_are_in_the_audit_trail_with_who_made_them(directory, user, client):
+    from security.chain import verify_chain
+    from security.context import request_context
+    from security.models import AuditEvent
+
+    officer, admin = user("officer_pd"), user("admin")
+
+    class Request:  # what the request middleware binds: the signed-in user of the request
+        user = admin
+
+    with request_context(request=Request()) as rid:
+        officer.groups.add(Group.objects.get(name="approver"))
+        Group.objects.get(name="leader").user_set.add(officer)
+        officer.groups.remove(Group.objects.get(name="case_officer"))
+        officer.organisation = directory["city"]  # moved to the city: sees every district now
+        officer.save()
+        directory["contractor"].district_id = "310101"
+        directory["contractor"].save()
+    officer.save(update_fields=["last_login"])  # not a scope change: no record
+
+    roles = list(AuditEvent.objects.filter(action="security.roles_changed", request_id=rid).order_by("seq"))
+    assert [(e.data["granted"], e.data["withdrawn"]) for e in roles] == [
+        (["approver"], []), (["leader"], []), ([], ["case_officer"]),
+    ]
+    assert all(e.actor_id == admin.pk and e.subject_id == str(officer.pk) for e in roles)
+    assert not AuditEvent.objects.exclude(request_id=rid).filter(action="security.user_scope_changed").exists()
+    scope = AuditEvent.objects.get(action="security.user_scope_changed")
+    assert scope.actor_id == admin.pk
+    assert scope.before == {"organisation_id": directory["310115"].pk}
+    assert scope.after == {"organisation_id": directory["city"].pk}
+    org = AuditEvent.objects.get(action="security.organisation_scope_changed")
+    assert org.before == {"district_id": "310115"} and org.after == {"district_id": "310101"}
+    assert verify_chain().ok

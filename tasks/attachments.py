@@ -10,13 +10,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from domain.organisations.models import User
+from domain.storage import ALLOWED_SUFFIXES
 from security import audit
 
 from .forms import attachment_fields
 from .models import Attachment, WorkItem
 
 MAX_BYTES = 20 * 1024 * 1024
-ALLOWED_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".ofd", ".txt")
 
 
 def sm3_hex(data: bytes) -> str:

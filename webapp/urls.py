@@ -7,7 +7,6 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -49,7 +48,5 @@ urlpatterns = [
     *_pages,
 ]
 
-if settings.DEBUG or settings.DEMO:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are not served from MEDIA_URL, not even in demo or debug runs: each kind has a permission-checked
+# view (webapp/files.py).

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from domain.errors import TransitionNotAllowed
+from domain.storage import suffix_refused
 from security import audit
 from security.crypto import sm3_hex
 
@@ -79,6 +80,9 @@ def change_file(*, contract: Contract, kind: str, changed_on: dt.date, data: dic
         raise ValidationError({"agreement": ["合同内容变更须上传补充协议。"]})
     if agreement and len(agreement) > MAX_AGREEMENT:
         raise ValidationError({"agreement": ["补充协议文件过大（上限 20 MB）。"]})
+    refused = suffix_refused(agreement_name or "agreement.pdf") if agreement else None
+    if refused:
+        raise ValidationError({"agreement": [refused]})
     before, after = _after(kind, data, contract)
     due = days.calendar_deadline(changed_on, CHANGE_DAYS)
     with transaction.atomic():

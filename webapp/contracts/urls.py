@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import api, views
+from . import api, files, views
 
 _pages = [
     path("", views.contract_list, name="list"),
@@ -19,6 +19,7 @@ _pages = [
     path("<int:pk>/payments/<int:payment_id>/act/<str:element>/", views.payment_act, name="payment-act"),
     path("<int:pk>/changes/", views.change_file, name="change"),
     path("<int:pk>/changes/<int:change_id>/act/<str:element>/", views.change_act, name="change-act"),
+    path("<int:pk>/changes/<int:change_id>/agreement/", files.change_agreement, name="change-agreement"),
     path("<int:pk>/settlement/", views.settlement_upload, name="settle"),
     path("<int:pk>/settlement/<str:step>/", views.settlement_step, name="settle-step"),
 ]

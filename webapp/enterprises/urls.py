@@ -1,10 +1,11 @@
 from django.urls import include, path
 
-from . import api, views_batches, views_cases, views_credentials, views_revocation
+from . import api, files, views_batches, views_cases, views_credentials, views_revocation
 
 _pages = [
     path("", views_cases.case_list, name="cases"),
     path("cases/<int:pk>/", views_cases.case_detail, name="case"),
+    path("cases/<int:pk>/evidence/<int:evidence_id>/", files.evidence, name="evidence"),
     path("batches/", views_batches.batch_list, name="batches"),
     path("batches/<int:pk>/", views_batches.batch_detail, name="batch"),
     path("notices/", views_batches.notice_list, name="notices"),

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest
 
 from tasks.models import Attachment
 from webapp.acting import acting_user
+from webapp.files import stored_file
 
 from .visibility import may_see_attachment
 
@@ -16,13 +17,4 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     found = Attachment.objects.filter(pk=pk).first()
     if found is None or not may_see_attachment(acting_user(request), found):
         raise Http404("未找到该附件，或您无权查看。")
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=False,
-        filename=found.original_name,
-        content_type=found.content_type or None,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["X-Attachment-SM3"] = found.sm3
-    return response
+    return stored_file(found.file, filename=found.original_name, sm3=found.sm3, content_type=found.content_type)

@@ -7,6 +7,7 @@ from django.db import models
 from django_fsm import FSMField, transition
 
 from domain.organisations.models import Organisation
+from domain.storage import RandomName
 
 from .contract import Contract
 
@@ -95,7 +96,7 @@ class ContractChange(models.Model):
     before = models.JSONField("变更前", default=dict)
     after = models.JSONField("变更后", default=dict)
     reason = models.TextField("变更原因")
-    agreement = models.FileField("补充协议", upload_to="contracts/changes/", blank=True)
+    agreement = models.FileField("补充协议", upload_to=RandomName("contracts/changes"), blank=True)
     agreement_sm3 = models.CharField("补充协议SM3", max_length=64, blank=True)
     state = FSMField("状态", default=ChangeState.FILED, choices=ChangeState.choices, protected=True)
     filed_by = models.ForeignKey(

@@ -8,6 +8,7 @@ from django.db import models
 from django_fsm import FSMField, transition
 
 from domain.organisations.models import District, Organisation
+from domain.storage import RandomName
 
 from .credentials import Qualification, SafetyLicence
 
@@ -181,7 +182,7 @@ class Evidence(models.Model):
     """An evidence file uploaded with a rectification submission (整改佐证材料)."""
 
     submission = models.ForeignKey(RectificationSubmission, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField("文件", upload_to="enterprises/evidence/%Y/%m/")
+    file = models.FileField("文件", upload_to=RandomName("enterprises/evidence"))
     name = models.CharField("文件名", max_length=200)
     sm3 = models.CharField("SM3摘要", max_length=64)
 

@@ -8,6 +8,7 @@ from django.db import models
 from django_fsm import FSMField, transition
 
 from domain.organisations.models import District, Organisation
+from domain.storage import RandomName
 
 
 class NoticeKind(models.TextChoices):
@@ -56,7 +57,7 @@ class Notice(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    photo = models.FileField("现场照片", upload_to="enterprises/delivery/%Y/%m/", blank=True)
+    photo = models.FileField("现场照片", upload_to=RandomName("enterprises/delivery"), blank=True)
     public_notice_reason = models.CharField("公告送达原因", max_length=300, blank=True)
     published_on = models.DateField("公告日期", null=True, blank=True)
     deemed_served_on = models.DateField("视为送达日期", null=True, blank=True)

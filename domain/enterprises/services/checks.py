@@ -17,6 +17,7 @@ from domain.db import lock_rows
 from domain.errors import ProcedureError
 from domain.organisations.models import District
 from domain.organisations.roles import Role
+from domain.storage import suffix_refused
 from security import audit
 
 from .. import paperwork, rules, workflow
@@ -219,6 +220,9 @@ def submit_rectification(
     for f in files:
         if f.size is not None and f.size > MAX_EVIDENCE_BYTES:
             errors["evidence"] = [f"文件 {f.name} 超过20MB。"]
+        refused = suffix_refused(f.name or "")
+        if refused:
+            errors["evidence"] = [f"文件 {f.name}：{refused}"]
     if errors:
         raise ProcedureError(next(iter(errors.values()))[0], errors=errors)
     if (on or today()) > case.deadline:

@@ -1,0 +1,108 @@
+"""Uploaded files: stored under unguessable names, only of accepted kinds, served only through permission-checked
+views (never from MEDIA_URL) and never as a page that could run in the platform's origin."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from domain.contracts import changes
+from domain.enterprises import services
+from domain.enterprises.models import CheckCase, Evidence, NoticeKind
+from domain.errors import ProcedureError
+from domain.organisations.models import User
+from tests.domain.contracts import factories as contract_factories
+from tests.domain.enterprises import factories as enterprise_factories
+
+pytestmark = pytest.mark.django_db
+ON = dt.date(2026, 3, 2)
+
+
+def login(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.fixture
+def contract_models(publish_models):
+    publish_models("contract_signing", "contract_payment", "contract_change")
+
+
+@pytest.fixture
+def text_change(contract_models, directory, user):
+    contract = contract_factories.announced()
+    return changes.change_file(
+        contract=contract, kind="contract_text", changed_on=timezone.localdate(), data={"summary": "增加防水工程"},
+        reason="设计变更", acting_user=user("ent_employer"),
+        agreement=b"%PDF-1.4 supplementary agreement", agreement_name="<script>补充协议.pdf",
+    )
+
+
+def test_a_change_agreement_is_stored_unguessably_and_served_to_who_sees_the_contract(text_change):
+    name = text_change.agreement.name
+    assert name.startswith("contracts/changes/") and "补充协议" not in name and "script" not in name
+    url = f"/contracts/{text_change.contract_id}/changes/{text_change.pk}/agreement/"
+    response = login("ent_employer").get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 supplementary agreement"
+    assert response["Content-Security-Policy"] == "sandbox" and response["X-Attachment-SM3"] == text_change.agreement_sm3
+    assert login("officer_pd").get(url).status_code == 200  # the district reviewing the change
+    assert login("ent_lessor").get(url).status_code == 404  # not a party
+    assert "补充协议" in login("ent_employer").get(f"/contracts/{text_change.contract_id}/").content.decode()
+
+
+def test_media_url_serves_nothing_even_in_demo(text_change, settings):
+    assert Client().get(f"/media/{text_change.agreement.name}").status_code == 404
+    assert login("ent_employer").get(f"/media/{text_change.agreement.name}").status_code == 404
+
+
+def test_an_html_agreement_is_refused(contract_models, directory, user):
+    contract = contract_factories.announced()
+    with pytest.raises(ValidationError) as err:
+        changes.change_file(contract=contract, kind="contract_text", changed_on=timezone.localdate(),
+                            data={"summary": "x"}, reason="设计变更", acting_user=user("ent_employer"),
+                            agreement=b"<script>alert(1)</script>", agreement_name="agreement.html")
+    assert "不支持该文件类型" in err.value.message_dict["agreement"][0]
+
+
+@pytest.fixture
+def submitted(directory, user):
+    enterprise_factories.qualification(directory["contractor"], short=3)
+    batch = services.publish_batch(kind="qualification", title="核查批次", acting_user=user("officer_pd"), on=ON)
+    case = CheckCase.objects.get(batch=batch)
+    services.receive_online(notice=case.notices.get(kind=NoticeKind.RECTIFICATION), acting_user=user("ent_contractor"),
+                            on=ON)
+    services.submit_rectification(case=case, acting_user=user("ent_contractor"), data={"measures": "新增建造师"},
+                                  files=[enterprise_factories.evidence("社保缴纳证明.pdf")], on=ON + dt.timedelta(days=5))
+    return case
+
+
+def test_evidence_is_listed_and_served_to_who_sees_the_case(submitted):
+    evidence = Evidence.objects.get(submission__case=submitted)
+    assert evidence.file.name.startswith("enterprises/evidence/") and "社保" not in evidence.file.name
+    url = f"/enterprises/cases/{submitted.pk}/evidence/{evidence.pk}/"
+    assert url in login("officer_pd").get(f"/enterprises/cases/{submitted.pk}/").content.decode()
+    response = login("officer_pd").get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-1.4 evidence")
+    assert login("ent_contractor").get(url).status_code == 200
+    assert login("ent_employer").get(url).status_code == 404
+    assert login("officer_hp").get(url).status_code == 404
+
+
+def test_evidence_of_an_unaccepted_kind_is_refused(directory, user):
+    enterprise_factories.qualification(directory["contractor"], short=3)
+    batch = services.publish_batch(kind="qualification", title="核查批次", acting_user=user("officer_pd"), on=ON)
+    case = CheckCase.objects.get(batch=batch)
+    services.receive_online(notice=case.notices.get(kind=NoticeKind.RECTIFICATION), acting_user=user("ent_contractor"),
+                            on=ON)
+    page = SimpleUploadedFile("说明.html", b"<script>x</script>", content_type="text/html")
+    with pytest.raises(ProcedureError) as err:
+        services.submit_rectification(case=case, acting_user=user("ent_contractor"), data={"measures": "新增建造师"},
+                                      files=[page], on=ON + dt.timedelta(days=5))
+    assert "不支持该文件类型" in err.value.message
+    assert not Evidence.objects.exists()

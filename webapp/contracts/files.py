@@ -16,6 +16,7 @@ from webapp.files import stored_file
 def change_agreement(request: HttpRequest, pk: int, change_id: int) -> FileResponse:
     contract = get_object_or_404(contracts_visible_to(acting_user(request)), pk=pk)
     change = get_object_or_404(ContractChange, pk=change_id, contract=contract)
-    suffix = change.agreement.name.rsplit(".", 1)[-1] if "." in change.agreement.name else "pdf"
+    stored = change.agreement.name or ""
+    suffix = stored.rsplit(".", 1)[-1] if "." in stored else "pdf"
     return stored_file(change.agreement, filename=f"补充协议-{contract.number}-{change.pk}.{suffix}",
                        sm3=change.agreement_sm3)

@@ -152,6 +152,9 @@ def revoke_seal(seal: Seal, *, reason: str, acting_user: Any = None) -> Seal:
     """Revoke a seal (吊销): documents it sealed then verify as ``revoked_seal``."""
     if not reason.strip():
         raise ValidationError({"reason": ["请填写吊销原因。"]})
+    limit = Seal._meta.get_field("revoked_reason").max_length or 0
+    if len(reason) > limit:
+        raise ValidationError({"reason": [f"吊销原因不能超过 {limit} 个字。"]})
     with transaction.atomic():
         seal = Seal.objects.select_for_update().get(pk=seal.pk)
         if seal.is_revoked:

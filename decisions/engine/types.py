@@ -45,17 +45,32 @@ def family(type_ref: str | None) -> str:
     return "any"
 
 
+#: FEEL numbers are decimal128 (34 significant digits). A longer integer part cannot be computed with exactly,
+#: and turning ``1e20000000`` into an integer would keep a worker busy for minutes: such inputs are refused.
+MAX_INTEGER_DIGITS = 34
+
+
+def _too_large(number: int | Decimal) -> bool:
+    if isinstance(number, Decimal):
+        return number.is_finite() and number.adjusted() >= MAX_INTEGER_DIGITS
+    return abs(number) >= 10**MAX_INTEGER_DIGITS
+
+
 def coerce(value: Any, fam: str, label: str) -> Any:
     """``value`` as FEEL type ``fam``; a value that cannot be read so → :class:`DecisionInputError`."""
     if type(value) in _READY.get(fam, ()):
         if type(value) is Decimal and not value.is_finite():
             raise DecisionInputError(f"“{label}”不是有限的数值：{value}")
+        if type(value) in (int, Decimal) and _too_large(value):
+            raise DecisionInputError(f"“{label}”的数值过大（整数部分最多 {MAX_INTEGER_DIGITS} 位）")
         return value
     value = normalize(value)
     if value is None or fam in ("any", "string"):
         return value
     k = kind(value)
     if k == fam:
+        if k == "number" and _too_large(value):
+            raise DecisionInputError(f"“{label}”的数值过大（整数部分最多 {MAX_INTEGER_DIGITS} 位）")
         return value
     if fam == "number" and isinstance(value, str):
         try:
@@ -63,6 +78,8 @@ def coerce(value: Any, fam: str, label: str) -> Any:
         except InvalidOperation:
             number = None
         if number is not None and number.is_finite():
+            if _too_large(number):
+                raise DecisionInputError(f"“{label}”的数值过大（整数部分最多 {MAX_INTEGER_DIGITS} 位）")
             return int(number) if number == number.to_integral_value() and "." not in value else number
     elif fam == "boolean" and isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"

@@ -27,6 +27,11 @@ UNIT_PLACES: dict[str, Decimal] = {
     "处": ONE, "只": ONE, "座": ONE, "部": ONE, "副": ONE, "扇": ONE, "系统": ONE, "宗": ONE, "点": ONE,
 }
 PART_LABELS = {label: value for value, label in BillPart.choices}
+# What the bill's columns hold (``BillLine``: quantity 18 digits with 3 decimals, unit price 16 with 2, amount and
+# the bill's total 18 with 2): anything at or above is refused instead of overflowing (a 500).
+MAX_QUANTITY = Decimal(10) ** 15
+MAX_UNIT_PRICE = Decimal(10) ** 14
+MAX_AMOUNT = Decimal(10) ** 16
 
 
 def quantity_places(unit: str) -> Decimal:
@@ -91,21 +96,34 @@ def normalise(raw_lines: list[dict[str, Any]]) -> list[Line]:
         if not unit:
             errors[f"{where}.unit"] = [f"第{i + 1}行缺少计量单位。"]
         try:
-            quantity = round_quantity(_decimal(raw.get("quantity")), unit)
+            quantity = _decimal(raw.get("quantity"))
             if quantity < 0:
                 raise ValueError
+            if quantity >= MAX_QUANTITY:
+                errors[f"{where}.quantity"] = [f"第{i + 1}行工程量“{raw.get('quantity')}”过大，超出可登记的范围。"]
+                quantity = Decimal(0)
+            quantity = round_quantity(quantity, unit)
         except ValueError:
             errors[f"{where}.quantity"] = [f"第{i + 1}行工程量“{raw.get('quantity')}”不是有效的非负数。"]
             quantity = Decimal(0)
         try:
-            price = _decimal(raw.get("unit_price")).quantize(FEN, rounding=ROUND_HALF_UP)
+            price = _decimal(raw.get("unit_price"))
+            if abs(price) >= MAX_UNIT_PRICE:
+                errors[f"{where}.unit_price"] = [f"第{i + 1}行综合单价“{raw.get('unit_price')}”过大，超出可登记的范围。"]
+                price = Decimal(0)
+            price = price.quantize(FEN, rounding=ROUND_HALF_UP)
         except ValueError:
             errors[f"{where}.unit_price"] = [f"第{i + 1}行综合单价“{raw.get('unit_price')}”不是有效的金额。"]
             price = Decimal(0)
+        if abs(quantity * price) >= MAX_AMOUNT:
+            errors[f"{where}.quantity"] = [f"第{i + 1}行合价（工程量 × 综合单价）过大，超出可登记的范围。"]
+            quantity = Decimal(0)
         lines.append(Line(i + 1, part, code, name, str(raw.get("features") or "").strip(), unit, quantity, price,
                           line_amount(quantity, price)))
     if not raw_lines:
         errors["lines"] = ["清单没有任何项目。"]
+    elif not errors and abs(sum((line.amount for line in lines), Decimal(0))) >= MAX_AMOUNT:
+        errors["lines"] = ["清单合计过大，超出可登记的范围。"]
     if errors:
         raise ValidationError(errors)
     return lines

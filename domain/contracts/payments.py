@@ -8,7 +8,7 @@ certificate; supervision flags come from the DMN table ``contracts_payment_super
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from domain.errors import TransitionNotAllowed
 from security import audit
 
 from . import days, rules
+from .amounts import MAX_AMOUNT, parse_amount
 from .models import Contract, PaymentApplication, PaymentState
 from .models.contract import EFFECTIVE_STATES
 from .permissions import require_party
@@ -39,12 +40,9 @@ def _money(data: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Deci
     out: dict[str, Decimal] = {}
     for field, label in LABELS.items():
         try:
-            value = Decimal(str(data.get(field) or "0")).quantize(Decimal("0.01"))
-            if value < 0:
-                raise InvalidOperation
-            out[field] = value
-        except (InvalidOperation, ValueError):
-            errors[field] = [f"{label}应为不小于 0 的金额（元）。"]
+            out[field] = parse_amount(data.get(field) or "0", label=label)
+        except ValueError as exc:
+            errors[field] = [str(exc)]
     return out
 
 
@@ -65,6 +63,8 @@ def payment_apply(*, contract: Contract, data: dict[str, Any], acting_user: Any,
     applied_on = applied_on or timezone.localdate()
     interim = sum((amounts[f] for f in ADDITIONS), Decimal("0.00"))
     net = interim - sum((amounts[f] for f in DEDUCTIONS), Decimal("0.00"))
+    if interim > MAX_AMOUNT:
+        raise ValidationError({"unit_rate_work": [f"本期完成价款合计超出可登记的范围（不能超过 {MAX_AMOUNT} 元）。"]})
     if net < 0:
         raise ValidationError({"advance_recovery": ["扣减金额大于本期完成价款，本期应支付金额不能为负。"]})
     with transaction.atomic():
@@ -102,11 +102,9 @@ def payment_certify(*, payment: PaymentApplication, amount: Any, comment: str = 
     """The employer verifies and issues the payment certificate (支付证书); disputed parts may be left out."""
     today = today or timezone.localdate()
     try:
-        value = Decimal(str(amount)).quantize(Decimal("0.01"))
-        if value < 0:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        raise ValidationError({"certified_amount": ["核实金额应为不小于 0 的金额（元）。"]}) from None
+        value = parse_amount(amount, label="核实金额")
+    except ValueError as exc:
+        raise ValidationError({"certified_amount": [str(exc)]}) from None
     with transaction.atomic():
         payment = _lock(payment)
         require_party(payment.contract, acting_user, "employer")
@@ -145,11 +143,9 @@ def payment_deem_approved(*, payment: PaymentApplication, today: dt.date | None 
 def payment_record(*, payment: PaymentApplication, amount: Any, paid_on: dt.date, acting_user: Any) -> PaymentApplication:
     """The employer records the payment (支付)."""
     try:
-        value = Decimal(str(amount)).quantize(Decimal("0.01"))
-        if value <= 0:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        raise ValidationError({"paid_amount": ["支付金额应为大于 0 的金额（元）。"]}) from None
+        value = parse_amount(amount, label="支付金额", positive=True)
+    except ValueError as exc:
+        raise ValidationError({"paid_amount": [str(exc)]}) from None
     with transaction.atomic():
         payment = _lock(payment)
         require_party(payment.contract, acting_user, "employer")

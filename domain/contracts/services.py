@@ -5,7 +5,6 @@ filing and announcement. Each function is one transaction with its audit record;
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,12 +18,15 @@ from domain.organisations.models import Organisation, OrganisationKind
 from security import audit
 
 from . import days, finance, paperwork, rules
+from .amounts import parse_amount
 from .guards import award_mismatches
 from .models import Contract, ContractState, ContractType, Objection, PricingMethod, Project, TenderAward
 from .models.events import OPEN_OBJECTION_STATES
 from .permissions import require_officer, require_party
 
 FILING_DAYS = 30
+MAX_DURATION_DAYS = 36500
+TEXT_FIELDS = ("title", "quality_standard", "project_manager_name", "project_manager_cert_no")
 EDITABLE = ("title", "scope", "price", "pricing_method", "duration_days", "start_date", "quality_standard",
             "project_manager_name", "project_manager_cert_no", "contract_type")
 
@@ -47,18 +49,19 @@ def _clean_fields(data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     out = {k: data[k] for k in EDITABLE if k in data}
     try:
-        price = Decimal(str(out.get("price", ""))).quantize(Decimal("0.01"))
-        if price <= 0:
-            raise InvalidOperation
-        out["price"] = price
-    except (InvalidOperation, ValueError):
-        errors["price"] = ["合同价款应为大于 0 的金额（元）。"]
+        out["price"] = parse_amount(out.get("price", ""), label="合同价款", positive=True)
+    except ValueError as exc:
+        errors["price"] = [str(exc)]
     try:
         out["duration_days"] = int(out.get("duration_days", 0))
-        if out["duration_days"] <= 0:
+        if not 0 < out["duration_days"] <= MAX_DURATION_DAYS:
             raise ValueError
     except (TypeError, ValueError):
-        errors["duration_days"] = ["工期应为正整数（日历天）。"]
+        errors["duration_days"] = [f"工期应为不超过 {MAX_DURATION_DAYS} 的正整数（日历天）。"]
+    for field in TEXT_FIELDS:  # what the columns hold: longer text is refused, not cut (nor a database error)
+        column: Any = Contract._meta.get_field(field)
+        if len(str(out.get(field) or "")) > column.max_length:
+            errors[field] = [f"{column.verbose_name}不能超过 {column.max_length} 个字。"]
     if out.get("pricing_method") not in PricingMethod.values:
         errors["pricing_method"] = ["请选择计价方式（单价、总价或成本加酬金）。"]
     if out.get("contract_type", ContractType.CONSTRUCTION) not in ContractType.values:

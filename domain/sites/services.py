@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,8 @@ from . import draw, permit_format
 from .models import ELIGIBLE_FOR_DRAW, DrawRound, DrawRoundState, InspectorConflict, Permit, Site, SmsNotice
 
 DEFAULT_PROPORTION = Decimal("0.10")
+#: A round of draws: its month, with an optional suffix for an extra round (``2026-11``, ``2026-11-b``).
+ROUND_KEY = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-[A-Za-z0-9]{1,8})?")
 
 
 # ---------------------------------------------------------------- permit intake (M17)
@@ -162,10 +165,12 @@ def commit_draw(
 ) -> tuple[DrawRound, bool]:
     """Freeze the population and publish the commitment (SM3 of a fresh secret seed). Re-running the same round
     returns the existing record (``created`` False)."""
+    if not ROUND_KEY.fullmatch(round_key):
+        raise ProcedureError("轮次格式应为 YYYY-MM（可加后缀，如 2026-11-b）。")
     existing = DrawRound.objects.filter(district=district, round_key=round_key).first()
     if existing is not None:
         return existing, False
-    if not (Decimal(0) < proportion <= Decimal(1)):
+    if not (proportion.is_finite() and Decimal(0) < proportion <= Decimal(1)):  # NaN does not compare: check first
         raise ProcedureError("抽取比例应大于0且不超过1。")
     population = eligible_population(district)
     pool = inspector_pool(district)

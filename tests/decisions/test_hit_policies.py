@@ -262,3 +262,25 @@ def test_nan_and_infinity_never_crash_a_table(tables):
     assert tables.evaluate("n", {"x": float("nan")}).outputs == {"y": "other"}  # read as null
     with pytest.raises(api.DecisionInputError):
         tables.evaluate("n", {"x": Decimal("NaN")})
+
+
+def test_numbers_beyond_decimal128_are_refused_at_once(tables):
+    """``1e20000000`` (typed on the test page or sent to the API) became a 20-million-digit integer: minutes of
+    one worker for one request. Integer parts longer than FEEL's 34 digits are refused before any arithmetic."""
+    import time
+    from decimal import Decimal
+
+    tables.add(
+        "big",
+        hit_policy="FIRST",
+        inputs=[("x", "number")],
+        outputs=[("y", "string")],
+        rules=[(["< 10"], ['"small"']), (["-"], ['"other"'])],
+    )
+    started = time.monotonic()
+    for value in ("1e20000000", 10**40, Decimal("1e99999"), 1e300):
+        with pytest.raises(api.DecisionInputError, match="数值过大"):
+            tables.evaluate("big", {"x": value})
+    assert time.monotonic() - started < 1
+    assert tables.evaluate("big", {"x": "9" * 34}).outputs == {"y": "other"}
+

@@ -69,6 +69,12 @@ def test_api_evaluate_serialises_dates(api, directory):
             "没有规则与输入匹配",
         ),
         ("examples_enforcement_action", {"wrong": 1}, 400, "提交的数据有误"),
+        (  # used to keep the worker busy for minutes turning it into an integer
+            "examples_enforcement_action",
+            {"inputs": {"violations": "1e20000000", "rectified": False}},
+            400,
+            "数值过大",
+        ),
     ],
 )
 def test_api_evaluate_bad_input_is_a_4xx_with_a_chinese_message(

@@ -96,6 +96,18 @@ def test_only_own_organisation_leaders_or_admin_revoke_a_seal(client, sealed):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("reason", "message"), [("", "请填写吊销原因。"), ("长" * 201, "吊销原因不能超过 200 个字。")])
+def test_a_revocation_without_a_fitting_reason_is_a_400(client, sealed, reason, message):
+    """A reason longer than its column was a database error (a 500) on PostgreSQL; now the seals page again with
+    the message, and the seal stays valid."""
+    seal = sealed.signatures.get().seal
+    client.login(username="admin", password="jianguan-demo")
+    response = client.post(f"/documents/seals/{seal.pk}/revoke/", {"reason": reason})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Seal.objects.get(pk=seal.pk).is_revoked
+
+
+@pytest.mark.django_db
 def test_integrity_page_for_administrators_only(client, directory):
     client.login(username="officer_pd", password="jianguan-demo")
     assert client.get("/documents/integrity/").status_code == 403

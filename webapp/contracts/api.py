@@ -162,7 +162,7 @@ class ObjectionView(APIView):
 class PaymentView(APIView):
     @extend_schema(summary="承包人申请进度款", request=dict, responses={201: dict})
     def post(self, request: Request, pk: int) -> Response:
-        payment = payments.payment_apply(contract=_visible(request, pk), data=dict(request.data),
+        payment = payments.payment_apply(contract=_visible(request, pk), data=dict(_form(request)),
                                          acting_user=acting_user(request))
         return Response(_payment(payment), status=status.HTTP_201_CREATED)
 

@@ -92,7 +92,9 @@ def _draft_context(request: HttpRequest) -> dict[str, Any]:
 @login_required
 def contract_new(request: HttpRequest) -> HttpResponse:
     values: dict[str, Any] = {}
+    status = 200
     if request.method == "POST":
+        status = 400  # unless the draft is saved (a redirect)
         values = request.POST.dict()
         data: dict[str, Any] = {k: v for k, v in values.items() if k != "csrfmiddlewaretoken"}
         try:
@@ -102,6 +104,7 @@ def contract_new(request: HttpRequest) -> HttpResponse:
             contract = draft_contract(acting_user(request), data)
         except (DomainError, ValidationError, ValueError) as exc:
             messages.error(request, _errors(exc) if not isinstance(exc, ValueError) else "请选择项目和承包人。")
+            status = getattr(exc, "status_code", 400)
         except Exception as exc:
             from rest_framework.exceptions import ValidationError as DrfValidationError
 
@@ -111,21 +114,24 @@ def contract_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已起草合同 {contract.number}，请核对后启动网签。")
             return redirect("contracts:detail", contract.pk)
-    return render(request, "contracts/new.html", {**_draft_context(request), "values": values})
+    return render(request, "contracts/new.html", {**_draft_context(request), "values": values}, status=status)
 
 
 @login_required
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _visible(request, pk)
+    status = 200
     if request.method == "POST":
         try:
             services.contract_update_draft(contract=contract, data=request.POST.dict(), acting_user=acting_user(request))
         except (DomainError, ValidationError) as exc:
             messages.error(request, _errors(exc))
+            status = getattr(exc, "status_code", 400)
         else:
             messages.success(request, "草稿已保存。")
             return redirect("contracts:detail", pk)
-    return render(request, "contracts/edit.html", {"contract": contract, "pricing_methods": PricingMethod.choices})
+    return render(request, "contracts/edit.html", {"contract": contract, "pricing_methods": PricingMethod.choices},
+                  status=status)
 
 
 @login_required

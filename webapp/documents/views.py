@@ -76,11 +76,11 @@ def _may_revoke(user, seal) -> bool:  # noqa: ANN001
 
 
 @login_required
-def seal_list(request: HttpRequest) -> HttpResponse:
+def seal_list(request: HttpRequest, status: int = 200) -> HttpResponse:
     user = acting_user(request)
     seals = list(selectors.seals_for(user))
     rows = [(seal, _may_revoke(user, seal)) for seal in seals]
-    return render(request, "documents/seals.html", {"rows": rows})
+    return render(request, "documents/seals.html", {"rows": rows}, status=status)
 
 
 @login_required
@@ -98,10 +98,10 @@ def seal_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("只有本单位负责人或系统管理员可以吊销电子印章。")
     try:
         services.revoke_seal(seal, reason=request.POST.get("reason", ""), acting_user=user)
-    except ValidationError as exc:
+    except ValidationError as exc:  # the list again, with the message and a 400 (nothing revoked)
         messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, f"已吊销电子印章：{seal.name}")
+        return seal_list(request, status=400)
+    messages.success(request, f"已吊销电子印章：{seal.name}")
     return redirect("documents:seals")
 
 

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -65,7 +66,8 @@ def _handle(
     if request.method == "POST":
         if form.is_valid():
             try:
-                return redirect(run())
+                with transaction.atomic():  # the uploads stored by ``run`` go with a refusal too
+                    return redirect(run())
             except (DomainError, ValidationError) as exc:
                 status = _apply_errors(form, exc)
         else:
@@ -85,7 +87,8 @@ def file_machine(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     machine: Machine | None = None
     if request.GET.get("machine"):
-        machine = _get_machine(request, int(request.GET["machine"]) if request.GET["machine"].isdigit() else 0)
+        raw = request.GET["machine"]
+        machine = _get_machine(request, int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0)
     initial = {f: getattr(machine, f) for f in services.MACHINE_FIELDS} if machine else {"safety_devices_ok": True}
     form = FilingForm(request.POST or None, request.FILES or None, initial=initial)
 

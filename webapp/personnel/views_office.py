@@ -20,8 +20,9 @@ from domain.organisations.scoping import scope_queryset
 from domain.personnel import rename, selectors, services
 from domain.personnel.models import CertificateClass, CertificateState
 from webapp.acting import acting_user
+from webapp.spreadsheets import append_row
 
-from .common import is_officer, render_error, require
+from .common import is_officer, posted_pk, render_error, require
 
 EXPORT_LIMIT = 20000
 
@@ -53,9 +54,9 @@ def export(request: HttpRequest) -> HttpResponse:
     ws = wb.active
     assert ws is not None
     ws.title = "安管人员证书"
-    ws.append(["证书编号", "姓名", "身份证号码", "类别", "聘用单位", "状态", "发证日期", "有效期至"])
+    append_row(ws, ["证书编号", "姓名", "身份证号码", "类别", "聘用单位", "状态", "发证日期", "有效期至"])
     for c in qs:
-        ws.append([c.number or "", c.person.name, str(c.person.id_number), c.get_klass_display(), c.employer_name,
+        append_row(ws, [c.number or "", c.person.name, str(c.person.id_number), c.get_klass_display(), c.employer_name,
                    c.get_state_display(), c.issued_on, c.valid_to])
     out = BytesIO()
     wb.save(out)
@@ -118,7 +119,7 @@ def renames(request: HttpRequest) -> HttpResponse:
         ctx = _renames_context(request)
         try:
             require(ctx["can_start"], "只有主管部门经办人员可以发起批量变更。")
-            ent = ctx["enterprises"].filter(pk=request.POST.get("enterprise") or 0).first()
+            ent = ctx["enterprises"].filter(pk=posted_pk(request.POST.get("enterprise"))).first()
             if ent is None:
                 raise DomainError("请选择企业。")
             batch = rename.request_rename(enterprise=ent, new_name=request.POST.get("new_name", ""),

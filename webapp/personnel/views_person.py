@@ -17,7 +17,7 @@ from domain.personnel import profile as person_profile
 from domain.personnel.models import CertificateClass, SafetyCertificate
 from webapp.acting import acting_user
 
-from .common import is_employer_staff, is_holder, is_regulator, render_error, require
+from .common import is_employer_staff, is_holder, is_regulator, posted_pk, render_error, require
 
 ACTIONS = ("extend", "cancel", "transfer_out", "forced_out")
 
@@ -80,7 +80,8 @@ def change_employer(request: HttpRequest) -> HttpResponse:
     try:
         person = ctx["person"]
         require(person is not None, "只有持证人本人可以申请变更聘用单位。")
-        new = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, pk=request.POST.get("employer") or 0).first()
+        new = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE,
+                                          pk=posted_pk(request.POST.get("employer"))).first()
         if new is None:
             raise DomainError("请选择新的聘用单位。")
         procedures.start_employer_change(person=person, new_employer=new, acting_user=user)

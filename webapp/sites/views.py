@@ -83,6 +83,7 @@ def draw_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(user)
     can_start = user.has_role(Role.CASE_OFFICER) or user.is_sysadmin
     districts = District.objects.all() if scope.kind == "all" else District.objects.filter(pk=scope.district_code)
+    status = 200
     if request.method == "POST":
         if not can_start:
             messages.error(request, "只有经办人可以发起随机抽查。")
@@ -94,12 +95,12 @@ def draw_list(request: HttpRequest) -> HttpResponse:
                 round_key=request.POST.get("round_key", "").strip(),
                 proportion=request.POST.get("proportion", "").strip() or None,
             )
-        except (DomainError, ValidationError, DrfValidationError) as exc:
-            detail = getattr(exc, "detail", None) or getattr(exc, "message", None) or exc
-            messages.error(request, f"未能发起抽查：{detail}")
-            return redirect("sites:draws")
-        messages.success(request, "已完成抽查并公开结果。" if created else "该轮次已抽查过，以下为已公开的结果。")
-        return redirect("sites:draw", pk=record.pk)
+        except (DomainError, ValidationError, DrfValidationError) as exc:  # the list again, with a 4xx
+            messages.error(request, f"未能发起抽查：{_refusal(exc)}")
+            status = getattr(exc, "status_code", 400)
+        else:
+            messages.success(request, "已完成抽查并公开结果。" if created else "该轮次已抽查过，以下为已公开的结果。")
+            return redirect("sites:draw", pk=record.pk)
     page = Paginator(selectors.draw_rounds_visible_to(user), 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -110,7 +111,20 @@ def draw_list(request: HttpRequest) -> HttpResponse:
             "can_start": can_start,
             "default_round": timezone.localdate().strftime("%Y-%m"),
         },
+        status=status,
     )
+
+
+def _refusal(exc: Exception) -> str:
+    """The message of a refused draw, whichever layer refused it."""
+    detail = getattr(exc, "detail", None)
+    if isinstance(detail, dict):
+        return "；".join(str(m) for v in detail.values() for m in (v if isinstance(v, list) else [v]))
+    if isinstance(detail, list):
+        return "；".join(str(m) for m in detail)
+    if isinstance(exc, DomainError):
+        return exc.message
+    return "；".join(getattr(exc, "messages", [str(exc)]))
 
 
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:

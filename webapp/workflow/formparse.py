@@ -16,6 +16,9 @@ from typing import Any
 from .formrender import PREFIX
 
 StoreFile = Callable[[Any, str], int]
+#: Numbers of 16 or more integer digits stay text (the validator says a number is expected): no form asks for
+#: one, a float cannot hold it exactly, and ``1e99999`` would otherwise become a 100,000-digit integer.
+MAX_INTEGER_DIGITS = 15
 
 
 def _number(raw: str, integer: bool) -> Any:
@@ -24,7 +27,7 @@ def _number(raw: str, integer: bool) -> Any:
         value = Decimal(text)
     except InvalidOperation:
         return raw
-    if not value.is_finite():
+    if not value.is_finite() or value.adjusted() >= MAX_INTEGER_DIGITS:
         return raw
     if integer or value == value.to_integral_value() and "." not in text:
         return int(value) if value == value.to_integral_value() else raw

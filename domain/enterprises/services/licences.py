@@ -23,6 +23,9 @@ from .revocation import open_revocation
 
 MAX_TOTAL_SUSPENSION_DAYS = 120
 EXTENSION_YEARS = 3
+#: No safety licence existed before the regulations took effect, so no accident can count against one.
+ACCIDENTS_SINCE = dt.date(2004, 1, 13)
+MAX_FATALITIES = 10000
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,12 @@ def record_accident(
     require_role(acting_user, Role.CASE_OFFICER, Role.INSPECTOR, action="登记生产安全事故")
     if level not in AccidentLevel.values:
         raise ProcedureError("请选择事故等级。", errors={"level": ["请选择事故等级。"]})
+    if not 0 <= fatalities <= MAX_FATALITIES:
+        msg = f"死亡人数应为 0 至 {MAX_FATALITIES} 之间的整数。"
+        raise ProcedureError(msg, errors={"fatalities": [msg]})
+    if not ACCIDENTS_SINCE <= occurred_on <= today():
+        msg = f"事故发生日期应在 {ACCIDENTS_SINCE}（《安全生产许可证条例》施行）至今天之间。"
+        raise ProcedureError(msg, errors={"occurred_on": [msg]})
     with transaction.atomic():
         accident = Accident.objects.create(
             licence=licence,

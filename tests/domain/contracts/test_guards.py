@@ -68,3 +68,24 @@ def test_only_the_parties_act_and_objections_only_during_notice(directory, user)
         services.objection_file(contract=contract, grounds="价款过高，存在围标嫌疑。", acting_user=user("ent_lessor"))
     with pytest.raises(ValidationError):
         factories.draft(price="-5", duration_days=0)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("price", "99999999999999999999", "合同价款超出可登记的范围"),
+    ("price", "1e309", "合同价款超出可登记的范围"),
+    ("price", "NaN", "合同价款应为大于 0 的金额"),
+    ("duration_days", "99999999999999999999", "工期应为不超过 36500 的正整数"),
+    ("title", "长" * 201, "合同名称不能超过 200 个字"),
+    ("project_manager_name", "王" * 51, "项目负责人不能超过 50 个字"),
+])
+def test_values_the_columns_cannot_hold_are_refused_not_a_database_error(directory, user, field, value, message):
+    """A figure or a text too large for its column was saved as typed: a database error (a 500) on PostgreSQL."""
+    with pytest.raises(ValidationError) as err:
+        factories.draft(**{field: value})
+    assert message in err.value.message_dict[field][0]
+    assert not Contract.objects.exists()
+    contract = factories.draft()
+    with pytest.raises(ValidationError) as err:
+        services.contract_update_draft(contract=contract, data={field: value}, acting_user=user("ent_employer"))
+    assert message in err.value.message_dict[field][0]
+    assert fresh(contract).describe() == contract.describe()

@@ -101,3 +101,27 @@ def test_supervision_flags_ratio_late_payment_and_suspension_right(contract, use
     payment = payments.payment_record(payment=payment, amount="950000.00", paid_on=due + dt.timedelta(days=2),
                                       acting_user=user("ent_employer"))
     assert {f["code"] for f in payment.flags} == {"ratio_high", "paid_late"}
+
+
+def test_amounts_beyond_what_the_columns_hold_are_refused(contract, user):
+    """Amounts are stored with 16 digits: a larger one (or a sum of them) was an overflow in the database (a 500),
+    now a message on the field; nothing is written."""
+    from django.core.exceptions import ValidationError
+
+    contractor, employer = user("ent_contractor"), user("ent_employer")
+    with pytest.raises(ValidationError) as err:
+        payments.payment_apply(contract=contract, data={**APPLICATION, "unit_rate_work": "99999999999999999999"},
+                               acting_user=contractor)
+    assert "本期完成单价项目金额超出可登记的范围" in err.value.message_dict["unit_rate_work"][0]
+    each = dict.fromkeys(payments.ADDITIONS, "60000000000000")  # each fits, their sum does not
+    with pytest.raises(ValidationError) as err:
+        payments.payment_apply(contract=contract, data={**APPLICATION, **each}, acting_user=contractor)
+    assert "本期完成价款合计超出可登记的范围" in err.value.message_dict["unit_rate_work"][0]
+    assert not PaymentApplication.objects.exists()
+    payment = payments.payment_apply(contract=contract, data=APPLICATION, acting_user=contractor)
+    payments.payment_certify(payment=payment, amount="800000", acting_user=employer)
+    with pytest.raises(ValidationError) as err:
+        payments.payment_record(payment=payment, amount="1e30", paid_on=timezone.localdate(), acting_user=employer)
+    assert "支付金额超出可登记的范围" in err.value.message_dict["paid_amount"][0]
+    assert fresh(payment).state == PaymentState.CERTIFIED and fresh(payment).paid_amount is None
+

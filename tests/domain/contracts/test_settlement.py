@@ -64,6 +64,24 @@ def _excel(lines: list[dict]) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.parametrize(("quantity", "unit_price", "field", "message"), [
+    ("99999999999999", "99999999999999", "quantity", "合价（工程量 × 综合单价）过大"),  # was InvalidOperation: a 500
+    ("1000000000000000", "1", "quantity", "工程量“1000000000000000”过大"),
+    ("1", "1e30", "unit_price", "综合单价“1e30”过大"),
+])
+def test_figures_the_bill_cannot_hold_are_refused(quantity, unit_price, field, message):
+    """A line whose amount had more digits than the decimal context (and the column) holds failed while rounding
+    (``decimal.InvalidOperation``, a 500 on upload); each figure is bounded by its column now."""
+    with pytest.raises(ValidationError) as err:
+        boq.normalise([{"part": "measured", "code": "010515001001", "name": "钢筋", "unit": "t",
+                        "quantity": quantity, "unit_price": unit_price}])
+    assert message in err.value.message_dict[f"lines.0.{field}"][0]
+    line = {"part": "measured", "name": "钢筋", "unit": "t", "quantity": "9000000000000", "unit_price": "900"}
+    with pytest.raises(ValidationError) as err:  # each line fits, their sum does not
+        boq.normalise([{**line, "code": "010515001001"}, {**line, "code": "010515001002"}])
+    assert "清单合计过大" in err.value.message_dict["lines"][0]
+
+
 def test_xml_json_and_excel_read_the_same_bill():
     raw = bills.settlement_from(bills.bid_lines())
     lines = boq.normalise(raw)

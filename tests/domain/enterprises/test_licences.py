@@ -154,3 +154,19 @@ def test_failed_licence_check_leads_to_a_suspension_decision(directory, user):
     assert _fresh(lic).state == LicenceState.RECTIFYING
     services.decide_suspension(licence=lic, days=30, acting_user=user("approver_pd"), on=ON)
     assert _fresh(lic).state == LicenceState.SUSPENDED
+
+
+@pytest.mark.parametrize(("kw", "field"), [
+    ({"fatalities": -1}, "fatalities"),
+    ({"fatalities": 10**20}, "fatalities"),
+    ({"on": dt.date(1, 1, 1)}, "occurred_on"),
+    ({"on": dt.date(9999, 12, 31)}, "occurred_on"),
+])
+def test_accident_figures_out_of_range_are_refused(directory, user, kw, field):
+    """Negative or overflowing deaths failed in the database (a 500); an accident dated 0001-01-01 was saved and
+    then broke the 12-month count of every later scale (date arithmetic overflow): both refused, nothing saved."""
+    lic = factories.licence(directory["contractor"])
+    with pytest.raises(ProcedureError) as err:
+        _accident(lic, user, "general", kw.pop("on", ON), **kw)
+    assert field in err.value.extra["errors"]
+    assert not lic.accidents.exists()

@@ -39,6 +39,20 @@ def test_payment_through_the_api(api, contract):
     assert too_much.status_code == 400 and "不能为负" in json.dumps(too_much.json(), ensure_ascii=False)
 
 
+@pytest.mark.parametrize("body", ['"string"', "null", "12", "[]", '{"unit_rate_work": 99999999999999999999}'])
+def test_a_payment_body_that_is_no_application_is_a_400(api, contract, body):
+    """A JSON body that is not an object used to be fed to ``dict()`` (a TypeError, a 500); an amount too large for
+    the column overflowed the database. Both are 400s with a message now, and nothing is written."""
+    from domain.contracts.models import PaymentApplication
+
+    response = api("ent_contractor").post(f"/api/contracts/{contract.pk}/payments/", body,
+                                          content_type="application/json")
+    assert response.status_code == 400
+    text = json.dumps(response.json(), ensure_ascii=False)
+    assert ("超出可登记的范围" if "unit_rate_work" in body else "请填写计量周期截止日") in text
+    assert not PaymentApplication.objects.exists()
+
+
 def test_settlement_upload_and_public_comparison(api, contract):
     url = f"/api/contracts/{contract.pk}/settlement/"
     broken = api("ent_contractor").post(url, {"file": SimpleUploadedFile("s.json", b'{"format": "x"}')},
@@ -50,3 +64,16 @@ def test_settlement_upload_and_public_comparison(api, contract):
     response = api("ent_contractor").post(url, {"file": SimpleUploadedFile("s.json", data)}, format="multipart")
     assert response.status_code == 201 and response.json()["totals"]["total"]["settled"] == response.json()["total"]
     assert api().get(f"/api/contracts/{contract.pk}/settlement/comparison/").status_code == 404  # not yet published
+
+
+def test_a_settlement_too_large_for_the_columns_is_a_400(api, contract):
+    """A line of 14-digit quantity and 14-digit unit price failed while rounding its amount (a 500)."""
+    from domain.contracts.models import BillOfQuantities
+
+    doc = json.loads(boq_formats.to_json("结算", boq.normalise(bills.bid_lines()[:3])))
+    doc["lines"][0].update(quantity="99999999999999", unit_price="99999999999999")
+    response = api("ent_contractor").post(f"/api/contracts/{contract.pk}/settlement/", {
+        "file": SimpleUploadedFile("s.json", json.dumps(doc).encode())}, format="multipart")
+    assert response.status_code == 400 and "合价（工程量 × 综合单价）过大" in json.dumps(response.json(), ensure_ascii=False)
+    assert not BillOfQuantities.objects.filter(kind=BillOfQuantities.Kind.SETTLEMENT).exists()
+

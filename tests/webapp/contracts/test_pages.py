@@ -91,6 +91,25 @@ def test_payment_supervision_settlement_and_public_pages(models):
     assert anonymous.get("/contracts/").status_code == 302  # my contracts need a login
 
 
+def test_figures_and_text_the_columns_cannot_hold_are_refused_on_the_pages(models):
+    """Draft edit and payment application with an amount of 20 digits or an over-long title: a 4xx with the
+    field's message (the database overflowed, a 500), the draft unchanged and no payment written."""
+    employer = login("ent_employer")
+    draft = factories.draft()
+    before = Contract.objects.get(pk=draft.pk).describe()
+    for data, message in (({"price": "99999999999999999999"}, "合同价款超出可登记的范围"),
+                          ({"title": "长" * 201}, "合同名称不能超过 200 个字"),
+                          ({"duration_days": "99999999999999999999"}, "工期应为不超过 36500 的正整数")):
+        response = employer.post(f"/contracts/{draft.pk}/edit/", {**factories.contract_data(), **data})
+        assert response.status_code == 400 and message in response.content.decode()
+    assert Contract.objects.get(pk=draft.pk).describe() == before
+    contract = factories.announced()
+    response = login("ent_contractor").post(f"/contracts/{contract.pk}/payments/", {
+        "period_end": "2026-11-25", "unit_rate_work": "99999999999999999999"}, follow=True)
+    assert "本期完成单价项目金额超出可登记的范围" in response.content.decode()
+    assert not contract.payments.exists()
+
+
 def _upload(data: bytes, name: str = "s.xml"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

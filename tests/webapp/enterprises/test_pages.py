@@ -152,6 +152,22 @@ def test_licence_suspension_out_of_scale_is_400(login, directory, user):
     assert client.get("/enterprises/credentials/").status_code == 200
 
 
+@pytest.mark.parametrize(("fatalities", "occurred_on", "message"), [
+    ("-1", "2026-03-02", "死亡人数应为 0 至 10000 之间的整数"),  # a check constraint: an IntegrityError, a 500
+    ("99999999999999999999", "2026-03-02", "死亡人数应为 0 至 10000 之间的整数"),  # integer out of range
+    ("1", "0001-01-01", "事故发生日期应在 2004-01-13"),  # saved, then every page of the licence was a 500
+    ("1", "9999-12-31", "事故发生日期应在 2004-01-13"),
+])
+def test_accident_with_impossible_figures_is_a_400(login, directory, fatalities, occurred_on, message):
+    lic = factories.licence(directory["contractor"])
+    client = login("officer_pd")
+    bad = client.post(f"/enterprises/licences/{lic.pk}/", {
+        "action": "accident", "occurred_on": occurred_on, "level": "general", "fatalities": fatalities})
+    assert bad.status_code == 400 and message in bad.content.decode()
+    assert not lic.accidents.exists()
+    assert client.get(f"/enterprises/licences/{lic.pk}/").status_code == 200
+
+
 def test_home_cards(login, case):
     from webapp.enterprises.home import cards
 

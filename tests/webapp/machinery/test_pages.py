@@ -301,3 +301,15 @@ def test_a_machine_id_that_is_no_number_is_a_404_not_a_500(machinery, raw):
     """``str.isdigit()`` accepts superscripts and other scripts' digits that ``int()`` refuses (a ValueError, a
     500): the pre-filled filing form for a machine answers 404 for them like for any unknown machine."""
     assert client_for("ent_lessor").get("/machinery/file/", {"machine": raw}).status_code == 404
+
+
+def test_a_refused_filing_keeps_none_of_its_uploads(machinery):
+    """The documents were stored before the service refused (a second filing of a filed machine, 409): their rows
+    stayed behind, half of a refused request. The form's work is one transaction now."""
+    from tasks.models import Attachment
+
+    machine = filed_machine()
+    before = Attachment.objects.count()
+    refile = client_for("ent_lessor").post(f"/machinery/file/?machine={machine.pk}", filing_post())
+    assert refile.status_code == 409 and "已备案" in refile.content.decode()
+    assert Attachment.objects.count() == before

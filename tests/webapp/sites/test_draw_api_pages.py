@@ -54,12 +54,30 @@ def test_district_officer_starts_a_draw_and_anyone_can_verify_it(api, client, pu
         ("officer_pd", {"district_code": "310115", "round_key": "2026-11", "proportion": "abc"}, 400),
         ("officer_pd", {"district_code": "310115", "round_key": "2026-11", "proportion": "2"}, 400),
         ("officer_city", {"district_code": "999999", "round_key": "2026-11"}, 400),
+        # NaN does not compare: the range check raised InvalidOperation (a 500)
+        ("officer_pd", {"district_code": "310115", "round_key": "2026-11", "proportion": "NaN"}, 400),
+        ("officer_pd", {"district_code": "310115", "round_key": "2026-11", "proportion": "sNaN"}, 400),
     ],
 )
 def test_bad_draw_requests_are_refused_with_4xx(api, pudong_sites, username, payload, status):
     resp = api(username).post("/api/sites/draws/", payload, format="json")
     assert resp.status_code == status, resp.content
     assert "detail" in resp.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("round_key", "proportion", "message"), [
+    ("2026-11" + "x" * 5000, "0.1", "轮次格式应为 YYYY-MM"),  # longer than the column: a 500 on PostgreSQL
+    ("../../etc", "0.1", "轮次格式应为 YYYY-MM"),  # the page took any text as a round
+    ("2026-11", "NaN", "抽取比例应大于0且不超过1"),
+])
+def test_bad_draw_on_the_page_is_a_400_and_draws_nothing(client, pudong_sites, round_key, proportion, message):
+    from domain.sites.models import DrawRound
+
+    client.force_login(User.objects.get(username="officer_pd"))
+    resp = client.post("/sites/draws/", {"district_code": "310115", "round_key": round_key, "proportion": proportion})
+    assert resp.status_code == 400 and message in resp.content.decode()
+    assert not DrawRound.objects.exists()
 
 
 @pytest.mark.django_db

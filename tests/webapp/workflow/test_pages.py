@@ -99,6 +99,20 @@ def test_invalid_start_form_redisplays_with_field_messages(ga, browser):
     assert not ProcessInstance.objects.exists()
 
 
+@pytest.mark.parametrize("amount", ["1e99999", "99999999999999999999", "1.5e309"])
+@pytest.mark.parametrize("action", ["start", "draft"])
+def test_a_number_no_form_can_hold_is_a_field_message(ga, browser, amount, action):
+    """``1e99999`` became a 100,000-digit integer that no page could print (a 500, on submit and on saving a
+    draft); numbers of 16 or more digits now stay text and the validator asks for a number."""
+    client = browser("ent_contractor")
+    response = client.post("/processes/general_application/start/",
+                           {**START_POST, "action": action, "f.contract_amount": amount})
+    if action == "start":
+        assert response.status_code == 400 and "应填写数字" in response.content.decode()
+    assert client.get("/processes/general_application/start/").status_code == 200
+    assert not ProcessInstance.objects.exists()
+
+
 def test_start_draft_is_kept(ga, browser):
     client = browser("ent_contractor")
     client.post("/processes/general_application/start/", {"action": "draft", "f.project_name": "草稿项目"})

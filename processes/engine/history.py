@@ -34,9 +34,11 @@ def _describe(task: Any, actor_data: dict[str, Any] | None) -> tuple[str, dict[s
     if isinstance(spec, UserTask):
         return "已办理", {"data": json_safe(actor_data or {})}
     if isinstance(spec, MultiChoice):
-        taken = [c.task_spec.bpmn_id or c.task_spec.name for c in task.children if c.state & TaskState.DEFINITE_MASK
-                 or c.state & TaskState.FINISHED_MASK]
-        return "→ " + ", ".join(taken), {"taken": taken}
+        chosen = [c.task_spec for c in task.children if c.state & TaskState.DEFINITE_MASK
+                  or c.state & TaskState.FINISHED_MASK]
+        taken = [s.bpmn_id or s.name for s in chosen]
+        # the outcome is read by people (the case's 办理记录): the names of the steps taken; the ids stay in details
+        return "→ " + "、".join(getattr(s, "bpmn_name", None) or s.bpmn_id or s.name for s in chosen), {"taken": taken}
     if isinstance(spec, RegisteredServiceTask):
         return spec.operation_name, {"service": spec.operation_name}
     event_definition = getattr(spec, "event_definition", None)

@@ -37,7 +37,8 @@ def browser_page(monkeypatch) -> Iterator[Any]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
-        context.set_default_timeout(15_000)
+        # generous: a loaded 2-core CI machine has taken over 15 s for one navigation (a flaky failure)
+        context.set_default_timeout(30_000)
         page = context.new_page()
         try:
             yield page

@@ -34,8 +34,8 @@ def login(page, base: str, username: str) -> None:
 
 def logout(page) -> None:
     page.click(".navbar-toggler")  # phone-sized screen: the navigation is collapsed behind the menu button
-    page.locator("button:has-text('退出')").first.click()
-    page.wait_for_url(re.compile(r".*/accounts/login/.*"))
+    with page.expect_navigation(url=re.compile(r".*/accounts/login/.*")):
+        page.locator("button:has-text('退出')").first.click()
 
 
 def test_enterprise_applies_and_pudong_officer_accepts(site, live_server, browser_page, tmp_path):

@@ -273,3 +273,15 @@ def test_an_upload_from_someone_who_may_not_act_is_not_kept(filed, browser, api)
     )
     assert response.status_code == 302 and not Attachment.objects.exists()
     assert WorkItem.objects.get(pk=supplement.pk).draft in (None, {})
+
+
+def test_the_case_history_names_the_branch_taken(filed, browser, api):
+    started = filed()
+    item_id = started["open_tasks"][0]["id"]
+    officer = api("officer_pd")
+    officer.post(f"/api/tasks/{item_id}/claim/")
+    officer.post(f"/api/tasks/{item_id}/complete/",
+                 {"data": {"accept_decision": "reject", "accept_opinion": "不属于受理范围"}}, format="json")
+    page = browser("ent_contractor").get(f"/cases/{started['id']}/").content.decode()
+    history = page.split("办理记录", 1)[1].split("</ol>", 1)[0]
+    assert "是否受理？</strong> · → 不予受理" in history and "mark_rejected" not in history

@@ -23,6 +23,7 @@ from domain.machinery.models import Machine
 from domain.organisations.scoping import scope_of
 from tasks.attachments import store_attachment
 from webapp.acting import acting_user
+from webapp.params import posted_pk
 
 from .forms import (
     ConfirmUseForm,
@@ -87,8 +88,7 @@ def file_machine(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     machine: Machine | None = None
     if request.GET.get("machine"):
-        raw = request.GET["machine"]
-        machine = _get_machine(request, int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0)
+        machine = _get_machine(request, posted_pk(request.GET["machine"]))
     initial = {f: getattr(machine, f) for f in services.MACHINE_FIELDS} if machine else {"safety_devices_ok": True}
     form = FilingForm(request.POST or None, request.FILES or None, initial=initial)
 

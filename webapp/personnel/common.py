@@ -23,12 +23,6 @@ def error_text(exc: Exception) -> str:
     return str(exc)
 
 
-def posted_pk(value: str | None) -> int:
-    """An object id from a form post or query; 0 (matches no row) for anything that is not one, so a tampered
-    value is refused with the view's own message instead of reaching the database as a 500."""
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 18 else 0
-
-
 def status_of(exc: Exception) -> int:
     return exc.status_code if isinstance(exc, DomainError) else 400
 

@@ -20,9 +20,10 @@ from domain.organisations.scoping import scope_queryset
 from domain.personnel import rename, selectors, services
 from domain.personnel.models import CertificateClass, CertificateState
 from webapp.acting import acting_user
+from webapp.params import posted_pk
 from webapp.spreadsheets import append_row
 
-from .common import is_officer, posted_pk, render_error, require
+from .common import is_officer, render_error, require
 
 EXPORT_LIMIT = 20000
 

@@ -16,8 +16,9 @@ from domain.personnel import procedures, selectors
 from domain.personnel import profile as person_profile
 from domain.personnel.models import CertificateClass, SafetyCertificate
 from webapp.acting import acting_user
+from webapp.params import posted_pk
 
-from .common import is_employer_staff, is_holder, is_regulator, posted_pk, render_error, require
+from .common import is_employer_staff, is_holder, is_regulator, render_error, require
 
 ACTIONS = ("extend", "cancel", "transfer_out", "forced_out")
 

@@ -84,7 +84,12 @@ class GmsslBackend:
     name = "gmssl"
 
     def _engine(self, private_hex: str | None, public_hex: str) -> _gm.CryptSM2:
-        return _gm.CryptSM2(private_key=private_hex, public_key=public_hex, mode=1)
+        engine = _gm.CryptSM2(private_key=private_hex, public_key=public_hex, mode=1)
+        # gmssl "strips the 04 prefix" with ``lstrip("04")``: an x coordinate that begins with the byte 04 (one key
+        # in 256) loses its leading 0 and 4 digits, and every signature of that key then fails to verify. Our keys
+        # are the 128 hex digits x || y already (normalize_public), so set them back as given.
+        engine.public_key = public_hex
+        return engine
 
     def _mul(self, k: int, point_hex: str) -> str:
         point = self._engine(None, point_hex)._kg(k, point_hex)

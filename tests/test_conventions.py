@@ -42,3 +42,19 @@ def test_jobs_modules_are_named_jobs():
     """The word *task* is reserved for human tasks: Celery job modules are ``jobs.py``."""
     offenders = [str(p.relative_to(ROOT)) for p, text in _sources() if "@shared_task" in text and p.name != "jobs.py"]
     assert offenders == []
+
+
+def test_pages_never_answer_a_refusal_with_a_redirect():
+    """Bad input gets the page again with its message and a 4xx, not a 302 and a flash: no ``redirect(...)`` in an
+    ``except`` handler under ``webapp/`` (``webapp.refusals.attempt`` runs a post and draws the page on a refusal)."""
+    offenders = []
+    for path, text in _sources():
+        if path.relative_to(ROOT).parts[0] != "webapp":
+            continue
+        for handler in ast.walk(ast.parse(text)):
+            if isinstance(handler, ast.ExceptHandler) and any(
+                isinstance(n, ast.Call) and ast.unparse(n.func) in ("redirect", "HttpResponseRedirect")
+                for stmt in handler.body for n in ast.walk(stmt)
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}:{handler.lineno}")
+    assert offenders == []

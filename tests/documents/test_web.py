@@ -89,7 +89,9 @@ def test_only_own_organisation_leaders_or_admin_revoke_a_seal(client, sealed):
     client.login(username="ent_contractor", password="jianguan-demo")
     assert client.post(f"/documents/seals/{seal.pk}/revoke/", {"reason": "x"}).status_code == 404
     client.login(username="officer_pd", password="jianguan-demo")
-    assert client.post(f"/documents/seals/{seal.pk}/revoke/", {"reason": "x"}).status_code == 403
+    refused = client.post(f"/documents/seals/{seal.pk}/revoke/", {"reason": "x"})  # the seals page, with the reason
+    assert refused.status_code == 403 and "只有本单位负责人或系统管理员可以吊销电子印章。" in refused.content.decode()
+    assert not Seal.objects.get(pk=seal.pk).is_revoked
     client.login(username="admin", password="jianguan-demo")
     assert client.post(f"/documents/seals/{seal.pk}/revoke/", {"reason": "印章遗失"}).status_code == 302
     assert Seal.objects.get(pk=seal.pk).is_revoked

@@ -14,48 +14,38 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from domain.contracts import changes, payments, selectors, services, settlement, workflow
 from domain.contracts.models import ContractState, PaymentApplication, PricingMethod, Settlement
-from domain.errors import DomainError
+from domain.errors import ConflictError, DomainError
 from domain.organisations.models import District, Organisation, OrganisationKind
 from security.audit import history_for
 from webapp.acting import acting_user
+from webapp.params import posted_pk
+from webapp.refusals import attempt
 
 from .actions import direct_actions, ready_for
 from .api import draft_contract
 from .forms import data_from, fields_of
 
-
-def _errors(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
-        return "；".join(exc.messages)
-    return str(exc)
+PAYMENT_AMOUNTS = ("cumulative_completed", "cumulative_paid", "unit_rate_work", "lump_sum_items", "day_work",
+                   "safety_fee", "additions", "advance_recovery", "employer_supplied")
+CHANGE_FIELDS = ("kind", "changed_on", "project_manager_name", "project_manager_cert_no", "party", "new_name",
+                 "summary", "reason")
 
 
 def guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """POST handlers: a refused step becomes a message on the contract page, never a 500."""
+    """POST handlers of the contract page, in one transaction: a refused step rolls it back and answers the contract
+    page again with the message, the form as it was filled in and a 4xx (400 invalid input, 403 not allowed, 409 the
+    step is no longer there), never a 500; a success redirects to the contract page."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            response = view(request, pk, *args, **kwargs)
-        except (DomainError, ValidationError, PermissionDenied) as exc:
-            messages.error(request, _errors(exc))
-            return redirect("contracts:detail", pk)
-        except Exception as exc:
-            from rest_framework.exceptions import ValidationError as DrfValidationError
-
-            if not isinstance(exc, DrfValidationError):
-                raise
-            messages.error(request, "；".join(str(m) for v in exc.detail.values() for m in v)  # type: ignore[union-attr]
-                           if isinstance(exc.detail, dict) else str(exc.detail))
-            return redirect("contracts:detail", pk)
-        return response
+        return attempt(request, lambda: view(request, pk, *args, **kwargs),
+                       lambda status: _detail_page(request, pk, status=status))
 
     return wrapper
 
@@ -89,63 +79,85 @@ def _draft_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _draft_data(values: dict[str, Any]) -> dict[str, Any]:
+    """The posted draft with its ids as numbers (a tampered id matches nothing and is refused by name)."""
+    data: dict[str, Any] = {k: v for k, v in values.items() if k != "csrfmiddlewaretoken"}
+    data["project_id"] = posted_pk(data.get("project_id"))
+    data["contractor_id"] = posted_pk(data.get("contractor_id"))
+    award = data.get("award_id")
+    data["award_id"] = (posted_pk(award) or -1) if award else None
+    return data
+
+
 @login_required
 def contract_new(request: HttpRequest) -> HttpResponse:
-    values: dict[str, Any] = {}
-    status = 200
-    if request.method == "POST":
-        status = 400  # unless the draft is saved (a redirect)
-        values = request.POST.dict()
-        data: dict[str, Any] = {k: v for k, v in values.items() if k != "csrfmiddlewaretoken"}
-        try:
-            data["project_id"] = int(data.get("project_id") or 0)
-            data["contractor_id"] = int(data.get("contractor_id") or 0)
-            data["award_id"] = int(data["award_id"]) if data.get("award_id") else None
-            contract = draft_contract(acting_user(request), data)
-        except (DomainError, ValidationError, ValueError) as exc:
-            messages.error(request, _errors(exc) if not isinstance(exc, ValueError) else "请选择项目和承包人。")
-            status = getattr(exc, "status_code", 400)
-        except Exception as exc:
-            from rest_framework.exceptions import ValidationError as DrfValidationError
+    def page(values: dict[str, Any], status: int) -> HttpResponse:
+        return render(request, "contracts/new.html", {**_draft_context(request), "values": values}, status=status)
 
-            if not isinstance(exc, DrfValidationError):
-                raise
-            messages.error(request, str(exc.detail))
-        else:
-            messages.success(request, f"已起草合同 {contract.number}，请核对后启动网签。")
-            return redirect("contracts:detail", contract.pk)
-    return render(request, "contracts/new.html", {**_draft_context(request), "values": values}, status=status)
+    if request.method != "POST":
+        return page({}, 200)
+    values = request.POST.dict()
+
+    def save() -> HttpResponse:
+        contract = draft_contract(acting_user(request), _draft_data(values))
+        messages.success(request, f"已起草合同 {contract.number}，请核对后启动网签。")
+        return redirect("contracts:detail", contract.pk)
+
+    return attempt(request, save, lambda status: page(values, status))
 
 
 @login_required
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _visible(request, pk)
-    status = 200
-    if request.method == "POST":
-        try:
-            services.contract_update_draft(contract=contract, data=request.POST.dict(), acting_user=acting_user(request))
-        except (DomainError, ValidationError) as exc:
-            messages.error(request, _errors(exc))
-            status = getattr(exc, "status_code", 400)
-        else:
-            messages.success(request, "草稿已保存。")
-            return redirect("contracts:detail", pk)
-    return render(request, "contracts/edit.html", {"contract": contract, "pricing_methods": PricingMethod.choices},
-                  status=status)
+
+    def page(values: dict[str, Any] | None, status: int) -> HttpResponse:
+        return render(request, "contracts/edit.html", {"contract": contract, "values": values,
+                                                       "pricing_methods": PricingMethod.choices}, status=status)
+
+    if request.method != "POST":
+        return page(None, 200)
+    values = request.POST.dict()
+
+    def save() -> HttpResponse:
+        services.contract_update_draft(contract=contract, data=values, acting_user=acting_user(request))
+        messages.success(request, "草稿已保存。")
+        return redirect("contracts:detail", pk)
+
+    return attempt(request, save, lambda status: page(values, status))
 
 
 @login_required
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, pk)
+
+
+def _detail_page(request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
+    """The contract page; after a refused post (``status`` 4xx) the form that was posted keeps what was typed."""
     user = acting_user(request)
     contract = _visible(request, pk)
-    items = [{"item": i, "fields": fields_of(i.form)} for i in ready_for(contract, user)]
+    posted = request.POST if request.method == "POST" else None
+
+    def refill(url_name: str, defaults: dict[str, str]) -> dict[str, str]:
+        if posted is not None and request.path == reverse(f"contracts:{url_name}", args=[pk]):
+            return {name: posted.get(name, "") for name in defaults}
+        return defaults
+
+    def entry(item: Any, action: str, **extra: Any) -> dict[str, Any]:
+        fields = fields_of(item.form)
+        if posted is not None and request.path == action:
+            for field in fields:
+                field["value"] = posted.get(field["name"], "")
+        return {"item": item, "fields": fields, "action": action, **extra}
+
+    items = [entry(i, reverse("contracts:act", args=[pk, i.element_id])) for i in ready_for(contract, user)]
     pay_items = {}
     for payment in contract.payments.all():
-        pay_items[payment.pk] = [{"item": i, "fields": fields_of(i.form)}
+        pay_items[payment.pk] = [entry(i, reverse("contracts:payment-act", args=[pk, payment.pk, i.element_id]))
                                  for i in workflow.ready_items(payment.process_instance_id) if _may(i, user)]
     for change in contract.changes.filter(state="filed"):
-        items += [{"item": i, "fields": fields_of(i.form), "change": change}
+        items += [entry(i, reverse("contracts:change-act", args=[pk, change.pk, i.element_id]), change=change)
                   for i in workflow.ready_items(change.process_instance_id) if _may(i, user)]
+    today = timezone.localdate().isoformat()
     return render(request, "contracts/detail.html", {
         "contract": contract, "items": items, "actions": direct_actions(contract, user),
         "objections": contract.objections.select_related("filed_by", "filer_organisation"),
@@ -153,8 +165,11 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": contract.changes.select_related("filed_by"),
         "settlement": Settlement.objects.filter(contract=contract).select_related("bill").first(),
         "documents": _documents(contract), "audit": history_for(contract),
-        "today": timezone.localdate().isoformat(),
-    })
+        "today": today,
+        "pay_form": refill("pay", {"period_end": today, **dict.fromkeys(PAYMENT_AMOUNTS, "0")}),
+        "change_form": refill("change", {**dict.fromkeys(CHANGE_FIELDS, ""), "changed_on": today}),
+        "object_form": refill("object", {"grounds": ""}),
+    }, status=status)
 
 
 def _may(item: Any, user: Any) -> bool:
@@ -189,7 +204,7 @@ def _act(request: HttpRequest, pk: int, instance_id: int | None, element: str, *
     """Complete the ready step ``element`` of a contract's process from the posted form, then back to the contract."""
     item = workflow.ready_item(instance_id, element)
     if item is None:
-        raise DomainError(gone)
+        raise ConflictError(gone)  # done by someone else meanwhile, or not reached yet: the page is stale (409)
     workflow.act(instance_id=instance_id, element_id=element, data=data_from(item.form, request.POST),
                  acting_user=acting_user(request))
     messages.success(request, f"已办理：{item.name}")
@@ -207,16 +222,24 @@ def contract_act(request: HttpRequest, pk: int, element: str) -> HttpResponse:
 @login_required
 @require_POST
 def contract_object(request: HttpRequest, pk: int) -> HttpResponse:
+    """An objection during the public notice, posted from the public page or from the contract page (``from``)."""
     contract = selectors.public_contract(pk)
     if contract is None:
         raise Http404("该合同不在公示中。")
-    try:
-        services.objection_file(contract=contract, grounds=request.POST.get("grounds", ""), acting_user=acting_user(request))
-    except (DomainError, ValidationError) as exc:
-        messages.error(request, _errors(exc))
-    else:
+
+    def file() -> HttpResponse:
+        services.objection_file(contract=contract, grounds=request.POST.get("grounds", ""),
+                                acting_user=acting_user(request))
         messages.success(request, "异议已提交，发包人答复、主管部门认定后将在本页公开结果。")
-    return redirect("contracts:public", pk)
+        return redirect("contracts:public", pk)
+
+    def page(status: int) -> HttpResponse:
+        if request.POST.get("from") == "detail" and selectors.contracts_visible_to(
+                acting_user(request)).filter(pk=pk).exists():
+            return _detail_page(request, pk, status=status)
+        return _public_page(request, pk, status=status, grounds=request.POST.get("grounds", ""))
+
+    return attempt(request, file, page)
 
 
 @login_required
@@ -316,13 +339,17 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
 
 
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _public_page(request, pk)
+
+
+def _public_page(request: HttpRequest, pk: int, *, status: int = 200, grounds: str = "") -> HttpResponse:
     contract = selectors.public_contract(pk)
     if contract is None:
         raise Http404("该合同未公示或公告。")
     decided = contract.objections.exclude(state__in=("filed", "answered"))
     return render(request, "contracts/public.html", {
         "contract": contract, "decided": decided, "documents": _documents(contract),
-        "published": selectors.published_settlement(pk)})
+        "published": selectors.published_settlement(pk), "grounds": grounds}, status=status)
 
 
 def settlement_comparison(request: HttpRequest, pk: int) -> HttpResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +17,7 @@ from domain.organisations.roles import Role
 from security.acl import verify_assignments
 from security.chain import verify_chain
 from webapp.acting import acting_user
+from webapp.refusals import attempt
 
 from .api import read_pdf_upload
 
@@ -94,15 +95,16 @@ def seal_image(request: HttpRequest, pk: int) -> HttpResponse:
 def seal_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     seal = get_object_or_404(selectors.seals_for(user), pk=pk)
-    if not _may_revoke(user, seal):
-        raise PermissionDenied("只有本单位负责人或系统管理员可以吊销电子印章。")
-    try:
+
+    def revoke() -> HttpResponse:
+        if not _may_revoke(user, seal):
+            raise PermissionDenied("只有本单位负责人或系统管理员可以吊销电子印章。")
         services.revoke_seal(seal, reason=request.POST.get("reason", ""), acting_user=user)
-    except ValidationError as exc:  # the list again, with the message and a 400 (nothing revoked)
-        messages.error(request, "；".join(exc.messages))
-        return seal_list(request, status=400)
-    messages.success(request, f"已吊销电子印章：{seal.name}")
-    return redirect("documents:seals")
+        messages.success(request, f"已吊销电子印章：{seal.name}")
+        return redirect("documents:seals")
+
+    # refused: the list again with the message and a 4xx (nothing revoked)
+    return attempt(request, revoke, lambda status: seal_list(request, status=status))
 
 
 @login_required

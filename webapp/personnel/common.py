@@ -4,31 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from domain.errors import DomainError, PermissionDeniedError
+from domain.errors import PermissionDeniedError
 from domain.organisations.roles import ENTERPRISE_ROLES, REGULATOR_ROLES, Role
 from domain.personnel.models import SafetyCertificate
-
-
-def error_text(exc: Exception) -> str:
-    if isinstance(exc, DomainError):
-        return exc.message
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "message_dict"):
-            return "；".join(f"{m}" for msgs in exc.message_dict.values() for m in msgs)
-        return "；".join(exc.messages)
-    return str(exc)
-
-
-def status_of(exc: Exception) -> int:
-    return exc.status_code if isinstance(exc, DomainError) else 400
+from webapp.refusals import refusal_message, refusal_status
 
 
 def render_error(request: HttpRequest, template: str, context: dict[str, Any], exc: Exception) -> HttpResponse:
-    return render(request, template, {**context, "error": error_text(exc)}, status=status_of(exc))
+    """The page again with the refusal's message and its 4xx (``webapp.refusals``)."""
+    return render(request, template, {**context, "error": refusal_message(exc)}, status=refusal_status(exc))
 
 
 def is_holder(user: Any, cert: SafetyCertificate) -> bool:

@@ -8,14 +8,12 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError as DrfValidationError
 
-from domain.errors import DomainError
+from domain.errors import PermissionDeniedError
 from domain.organisations.models import District
 from domain.organisations.roles import Role
 from domain.organisations.scoping import scope_of
@@ -23,6 +21,7 @@ from domain.sites import draw, selectors, services
 from domain.sites.models import DrawRound, DrawRoundState, SiteState
 from security.audit import history_for
 from webapp.acting import acting_user
+from webapp.refusals import attempt
 
 from .api import start_draw
 
@@ -83,48 +82,37 @@ def draw_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(user)
     can_start = user.has_role(Role.CASE_OFFICER) or user.is_sysadmin
     districts = District.objects.all() if scope.kind == "all" else District.objects.filter(pk=scope.district_code)
-    status = 200
-    if request.method == "POST":
+
+    def page(status: int) -> HttpResponse:
+        listed = Paginator(selectors.draw_rounds_visible_to(user), 20).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "sites/draw_list.html",
+            {
+                "page": listed,
+                "districts": districts,
+                "can_start": can_start,
+                "default_round": timezone.localdate().strftime("%Y-%m"),
+            },
+            status=status,
+        )
+
+    if request.method != "POST":
+        return page(200)
+
+    def run() -> HttpResponse:  # refused: the list again with the message and a 4xx, nothing drawn
         if not can_start:
-            messages.error(request, "只有经办人可以发起随机抽查。")
-            return redirect("sites:draws")
-        try:
-            record, created = start_draw(
-                user,
-                district_code=request.POST.get("district_code", ""),
-                round_key=request.POST.get("round_key", "").strip(),
-                proportion=request.POST.get("proportion", "").strip() or None,
-            )
-        except (DomainError, ValidationError, DrfValidationError) as exc:  # the list again, with a 4xx
-            messages.error(request, f"未能发起抽查：{_refusal(exc)}")
-            status = getattr(exc, "status_code", 400)
-        else:
-            messages.success(request, "已完成抽查并公开结果。" if created else "该轮次已抽查过，以下为已公开的结果。")
-            return redirect("sites:draw", pk=record.pk)
-    page = Paginator(selectors.draw_rounds_visible_to(user), 20).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "sites/draw_list.html",
-        {
-            "page": page,
-            "districts": districts,
-            "can_start": can_start,
-            "default_round": timezone.localdate().strftime("%Y-%m"),
-        },
-        status=status,
-    )
+            raise PermissionDeniedError("只有经办人可以发起随机抽查。")
+        record, created = start_draw(
+            user,
+            district_code=request.POST.get("district_code", ""),
+            round_key=request.POST.get("round_key", "").strip(),
+            proportion=request.POST.get("proportion", "").strip() or None,
+        )
+        messages.success(request, "已完成抽查并公开结果。" if created else "该轮次已抽查过，以下为已公开的结果。")
+        return redirect("sites:draw", pk=record.pk)
 
-
-def _refusal(exc: Exception) -> str:
-    """The message of a refused draw, whichever layer refused it."""
-    detail = getattr(exc, "detail", None)
-    if isinstance(detail, dict):
-        return "；".join(str(m) for v in detail.values() for m in (v if isinstance(v, list) else [v]))
-    if isinstance(detail, list):
-        return "；".join(str(m) for m in detail)
-    if isinstance(exc, DomainError):
-        return exc.message
-    return "；".join(getattr(exc, "messages", [str(exc)]))
+    return attempt(request, run, page, lead="未能发起抽查：")
 
 
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -165,13 +153,17 @@ def draw_verifier_source(request: HttpRequest) -> FileResponse:
 
 def verify_upload(request: HttpRequest) -> HttpResponse:
     """Anyone may upload a published record and have it re-run here."""
-    result = None
+    result, status = None, 200
     if request.method == "POST":
         upload = request.FILES.get("record")
-        try:
-            if upload is None:
-                raise ValueError("请选择要验证的抽查记录文件（JSON）。")
-            result = draw.verify_record(json.loads(upload.read().decode("utf-8")))
-        except (ValueError, KeyError, TypeError) as exc:
-            result = (False, f"文件无法验证：{exc}")
-    return render(request, "sites/verify.html", {"result": result})
+        if upload is None:
+            result, status = (False, "请选择要验证的抽查记录文件（JSON）。"), 400
+        else:
+            try:
+                result = draw.verify_record(json.loads(upload.read().decode("utf-8")))
+            except (ValueError, LookupError, TypeError, AttributeError, ArithmeticError, RecursionError):
+                # not a record as published (not JSON, nested past reading, a field missing or of the wrong kind, a
+                # proportion that is no number): bad input, not a 500
+                result = (False, "文件无法验证：不是本平台公布的抽查记录，请上传抽查结果页面提供下载的 JSON 记录文件。")
+                status = 400
+    return render(request, "sites/verify.html", {"result": result}, status=status)

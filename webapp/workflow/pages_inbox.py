@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from tasks.listing import ItemList
 from tasks.models import Attachment, WorkItem, WorkItemStatus
 from tasks.selectors import Filters, counts_for, inbox_list, may_see_item_data
 from webapp.acting import acting_user
+from webapp.refusals import attempt
 
 from .actions import complete_item
 from .casedata import case_context
@@ -135,25 +137,41 @@ def task_page(request: HttpRequest, pk: int) -> HttpResponse:
         return store_attachment(upload, user=user, item=item, field=path).pk
 
     data: dict[str, Any] | None = None
+    invalid: ValidationError | None = None
     try:
-        # who may act is settled before anything is kept: an upload from someone who may only look at the item
-        # must not end up linked to the case
-        task_services.resolve_actor(item, user)
-        data = parse_form(item.form, request.POST, request.FILES, keep)
-        if action == "draft":
-            task_services.save_draft(item, user=user, data=data)
-            messages.success(request, "草稿已暂存。")
-            return redirect("workflow:task", pk=item.pk)
-        instance = complete_item(item, user=user, data=data)
-    except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        return _render_task(request, item, data=data, errors=errors, status=400)
+        with transaction.atomic():  # a refusal (DomainError) takes back everything this post wrote, uploads included
+            # who may act is settled before anything is kept: an upload from someone who may only look at the item
+            # must not end up linked to the case
+            task_services.resolve_actor(item, user)
+            data = parse_form(item.form, request.POST, request.FILES, keep)
+            try:
+                if action == "draft":
+                    task_services.save_draft(item, user=user, data=data)
+                    messages.success(request, "草稿已暂存。")
+                    return redirect("workflow:task", pk=item.pk)
+                instance = complete_item(item, user=user, data=data)
+            except ValidationError as exc:  # the uploads stay, named in the form drawn again: no second upload
+                invalid = exc
+    except ValidationError as exc:  # the form itself could not be read: nothing kept
+        invalid = exc
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("workflow:task", pk=item.pk)
+        item.refresh_from_db()
+        return _render_task(request, item, data=_typed(item, request), status=exc.status_code)
+    if invalid is not None:
+        errors = invalid.message_dict if hasattr(invalid, "error_dict") else {"__all__": invalid.messages}
+        return _render_task(request, item, data=data, errors=errors, status=400)
     messages.success(request, f"「{item.name}」已办结。")
     nxt = engine_next_for(user, instance.pk)
     return redirect(nxt or reverse("workflow:inbox"))
+
+
+def _typed(item: WorkItem, request: HttpRequest) -> dict[str, Any] | None:
+    """What was typed into a refused form, for drawing it again; the files of the post were not kept."""
+    try:
+        return parse_form(item.form, request.POST)
+    except ValidationError:
+        return None
 
 
 def engine_next_for(user: User, instance_id: int) -> str | None:
@@ -164,16 +182,21 @@ def engine_next_for(user: User, instance_id: int) -> str | None:
     return None
 
 
-def _act(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponseRedirect:
+def _act(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
+    """Claim, release, delegate: back to the task page; refused, the task page again with the message and a 4xx."""
     user = acting_user(request)
     item = item_or_404(user, pk)
-    try:
+
+    def act() -> HttpResponse:
         run(item, user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.success(request, done)
         return redirect("workflow:task", pk=item.pk)
-    messages.success(request, done)
-    return redirect("workflow:task", pk=item.pk)
+
+    def page(status: int) -> HttpResponse:
+        item.refresh_from_db()
+        return _render_task(request, item, status=status)
+
+    return attempt(request, act, page)
 
 
 @login_required

@@ -1,6 +1,6 @@
 """Contract pages in the browser flow: the employer drafts and starts signing, each party confirms on the contract
 page (forms rendered from the work item's schema), public notice and announcement pages need no login, the officer
-desk lists objections and payment supervision, refusals are messages not 500s."""
+desk lists objections and payment supervision, refusals are the page again with a message and a 4xx."""
 
 from __future__ import annotations
 
@@ -39,8 +39,8 @@ def test_draft_start_and_confirm_in_the_browser(models):
     contractor = login("ent_contractor")
     page = contractor.get(f"/contracts/{contract.pk}/").content.decode()
     assert "承包人确认合同文本" in page and 'name="confirmed"' in page
-    response = contractor.post(f"/contracts/{contract.pk}/act/contractor_confirm/", {}, follow=True)
-    assert "请阅读合同文本后勾选确认" in response.content.decode()  # unticked: a message, nothing done
+    response = contractor.post(f"/contracts/{contract.pk}/act/contractor_confirm/", {})
+    assert response.status_code == 400 and "请阅读合同文本后勾选确认" in response.content.decode()  # unticked
     contractor.post(f"/contracts/{contract.pk}/act/contractor_confirm/", {"confirmed": "on"})
     employer.post(f"/contracts/{contract.pk}/act/employer_confirm/", {"confirmed": "on"})
     assert Contract.objects.get(pk=contract.pk).state == "under_public_notice"
@@ -73,8 +73,8 @@ def test_payment_supervision_settlement_and_public_pages(models):
     rows = login("officer_pd").get("/contracts/officer/").content.decode()
     assert "支付比例低于本期完成价款的60%" in rows
 
-    bad = contractor.post(f"/contracts/{contract.pk}/settlement/", {"file": _upload(b"<oops")}, follow=True)
-    assert bad.status_code == 200 and "不是有效的 XML" in bad.content.decode()
+    bad = contractor.post(f"/contracts/{contract.pk}/settlement/", {"file": _upload(b"<oops")})
+    assert bad.status_code == 400 and "不是有效的 XML" in bad.content.decode()
     from domain.contracts import boq, boq_formats
     from tests.domain.contracts import bills
 
@@ -105,8 +105,8 @@ def test_figures_and_text_the_columns_cannot_hold_are_refused_on_the_pages(model
     assert Contract.objects.get(pk=draft.pk).describe() == before
     contract = factories.announced()
     response = login("ent_contractor").post(f"/contracts/{contract.pk}/payments/", {
-        "period_end": "2026-11-25", "unit_rate_work": "99999999999999999999"}, follow=True)
-    assert "本期完成单价项目金额超出可登记的范围" in response.content.decode()
+        "period_end": "2026-11-25", "unit_rate_work": "99999999999999999999"})
+    assert response.status_code == 400 and "本期完成单价项目金额超出可登记的范围" in response.content.decode()
     assert not contract.payments.exists()
 
 

@@ -81,6 +81,39 @@ def test_bad_draw_on_the_page_is_a_400_and_draws_nothing(client, pudong_sites, r
 
 
 @pytest.mark.django_db
+def test_a_draw_posted_by_someone_who_may_not_start_one_is_a_403_on_the_list(client, pudong_sites):
+    from domain.sites.models import DrawRound
+
+    client.force_login(User.objects.get(username="reviewer_pd"))
+    resp = client.post("/sites/draws/", {"district_code": "310115", "round_key": "2026-11", "proportion": "0.1"})
+    body = resp.content.decode()
+    assert resp.status_code == 403 and "未能发起抽查：只有经办人可以发起随机抽查。" in body and "随机抽查" in body
+    assert not DrawRound.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_no_draw_record_is_a_400_on_the_verify_page(client):
+    """Any upload the verifier cannot read (an int seed, a proportion that is no number, JSON nested 100,000 deep,
+    not UTF-8, no file) is refused with a 400 and the message; these were 500s."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from domain.sites import draw
+
+    seed, population = "ab" * 32, [{"permit_number": "P1"}, {"permit_number": "P2"}]
+    record = {"seed": seed, "commitment": draw.commitment_for(seed), "population": population,
+              "population_digest": draw.population_digest(population), "proportion": "0.5", "inspector_pool": [],
+              "exclusions": {}, "inspectors_per_site": 2, "selected": [], "assignments": {}}
+    bodies = [json.dumps({**record, "seed": 5}).encode(), json.dumps({**record, "proportion": "abc"}).encode(),
+              json.dumps({**record, "proportion": "1e999999"}).encode(), b"[" * 100000 + b"]" * 100000,
+              b"\xff\xfe", b"[1, 2]", json.dumps({"seed": seed}).encode()]
+    for body in bodies:
+        resp = client.post("/sites/draws/verify/", {"record": SimpleUploadedFile("r.json", body)})
+        assert resp.status_code == 400 and "文件无法验证" in resp.content.decode(), body[:40]
+    resp = client.post("/sites/draws/verify/", {})
+    assert resp.status_code == 400 and "请选择要验证的抽查记录文件" in resp.content.decode()
+
+
+@pytest.mark.django_db
 def test_project_query_is_scoped_and_shows_the_flag(api, directory):
     pd = SiteFactory()
     hp = SiteFactory(permit__district=District.objects.get(pk="310101"), permit__employer_credit_code="X" * 18,

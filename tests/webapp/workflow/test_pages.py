@@ -149,8 +149,9 @@ def test_wrong_user_sees_no_form_and_strangers_get_404(filed, browser):
     html = browser("reviewer_pd").get(f"/tasks/{item_id}/").content.decode()
     assert "不是它的办理人" in html and 'name="f.accept_decision"' not in html
     assert browser("officer_hp").get(f"/tasks/{item_id}/").status_code == 404
-    response = browser("reviewer_pd").post(f"/tasks/{item_id}/claim/", follow=True)
-    assert "候选办理人" in response.content.decode()
+    response = browser("reviewer_pd").post(f"/tasks/{item_id}/claim/")  # the task page again, with the reason
+    assert response.status_code == 403 and "候选办理人" in response.content.decode()
+    assert WorkItem.objects.get(pk=item_id).status == "open"
 
 
 def test_overdue_items_are_highlighted_and_in_the_overdue_tab(filed, browser):
@@ -271,8 +272,81 @@ def test_an_upload_from_someone_who_may_not_act_is_not_kept(filed, browser, api)
     response = browser("officer_pd").post(
         f"/tasks/{supplement.pk}/", {"action": "draft", "f.supplement_note": "代填", "f.supplement_file": upload}
     )
-    assert response.status_code == 302 and not Attachment.objects.exists()
+    assert response.status_code == 403 and "不能办理" in response.content.decode()
+    assert not Attachment.objects.exists()
     assert WorkItem.objects.get(pk=supplement.pk).draft in (None, {})
+
+
+def _rows() -> dict:
+    from security.models import AuditEvent
+
+    return {"items": list(WorkItem.objects.order_by("pk").values_list("pk", "status", "assignee_id", "draft")),
+            "instances": list(ProcessInstance.objects.order_by("pk").values_list("pk", "status")),
+            "attachments": Attachment.objects.count(), "audit": AuditEvent.objects.count()}
+
+
+def test_a_refused_step_is_the_task_page_again_with_a_4xx_and_nothing_kept(filed, browser, api, monkeypatch):
+    """Done meanwhile (409), claimed by someone else (409), a refusal after the upload was stored (rolled back, the
+    typed text kept): the task page again with the message, never a redirect with a flash."""
+    item_id = filed()["open_tasks"][0]["id"]
+    officer = browser("officer_pd")
+    assert officer.post(f"/tasks/{item_id}/claim/").status_code == 302
+    before = _rows()
+    again = browser("officer_city").post(f"/tasks/{item_id}/claim/")
+    assert again.status_code in (403, 409) and "认领" in again.content.decode()
+    assert _rows() == before
+
+    from domain.errors import ConflictError
+    from webapp.workflow import pages_inbox
+
+    def refused(item, *, user, data):
+        raise ConflictError("该事项状态已变化，请刷新后重试。")
+
+    monkeypatch.setattr(pages_inbox, "complete_item", refused)
+    response = officer.post(f"/tasks/{item_id}/", {"action": "complete", "f.accept_decision": "accept",
+                                                   "f.accept_opinion": "材料齐全，予以受理"})
+    body = response.content.decode()
+    assert response.status_code == 409 and "该事项状态已变化，请刷新后重试。" in body
+    assert "材料齐全，予以受理" in body  # what was typed is still in the form
+    assert _rows() == before
+    monkeypatch.undo()
+
+    api("officer_pd").post(f"/api/tasks/{item_id}/complete/",
+                           {"data": {"accept_decision": "accept", "accept_opinion": "予以受理"}}, format="json")
+    assert WorkItem.objects.get(pk=item_id).status == "completed"
+    before = _rows()
+    late = officer.post(f"/tasks/{item_id}/", {"action": "complete", "f.accept_decision": "reject",
+                                               "f.accept_opinion": "晚到的意见"})
+    assert late.status_code == 409 and "不能再办理" in late.content.decode()
+    assert _rows() == before
+
+
+def test_an_upload_on_a_refused_step_is_taken_back(filed, browser, api, monkeypatch):
+    item_id = filed()["open_tasks"][0]["id"]
+    officer = api("officer_pd")
+    officer.post(f"/api/tasks/{item_id}/claim/")
+    officer.post(f"/api/tasks/{item_id}/complete/",
+                 {"data": {"accept_decision": "supplement", "accept_opinion": "请补充图纸"}}, format="json")
+    supplement = WorkItem.objects.get(element_id="supplement", status="open")
+    applicant = browser("ent_contractor")
+    if supplement.status == "open":
+        assert applicant.post(f"/tasks/{supplement.pk}/claim/").status_code == 302
+    before = _rows()
+
+    from domain.errors import ProcedureError
+    from webapp.workflow import pages_inbox
+
+    def refused(item, *, user, data):
+        assert Attachment.objects.filter(pk=data["supplement_file"]).exists()  # stored, then refused
+        raise ProcedureError("补正期限已过，不能再补正。")
+
+    monkeypatch.setattr(pages_inbox, "complete_item", refused)
+    upload = SimpleUploadedFile("图纸.pdf", b"%PDF-1.4 drawings", content_type="application/pdf")
+    response = applicant.post(f"/tasks/{supplement.pk}/", {"action": "complete", "f.supplement_note": "已补充图纸",
+                                                            "f.supplement_file": upload})
+    assert response.status_code == 400 and "补正期限已过" in response.content.decode()
+    assert "已补充图纸" in response.content.decode()
+    assert _rows() == before and not Attachment.objects.exists()
 
 
 def test_the_case_history_names_the_branch_taken(filed, browser, api):

@@ -127,6 +127,11 @@ STATICFILES_DIRS = [
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = CONFIG.media_root
+# Uploads and generated documents: a file written in a transaction that is rolled back is deleted with it.
+STORAGES = {
+    "default": {"BACKEND": "domain.storage.TransactionalFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -106,3 +106,85 @@ def test_evidence_of_an_unaccepted_kind_is_refused(directory, user):
                                       files=[page], on=ON + dt.timedelta(days=5))
     assert "不支持该文件类型" in err.value.message
     assert not Evidence.objects.exists()
+
+
+# -------------------------------------------------------------- a refused upload leaves no file behind (storage)
+
+
+def media_files(settings) -> set[str]:
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT)
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def refusal(client: Client, response) -> str:
+    """The refusal's message as the person sees it: on the page answered (4xx) or the one redirected to."""
+    if response.status_code == 302:
+        return client.get(response["Location"]).content.decode()
+    assert 400 <= response.status_code < 500
+    return response.content.decode()
+
+
+def _change_post(name: str = "补充协议.pdf", body: bytes = b"%PDF-1.4 supplementary agreement") -> dict:
+    return {"kind": "contract_text", "changed_on": timezone.localdate().isoformat(), "summary": "增加防水工程",
+            "reason": "设计变更", "agreement": SimpleUploadedFile(name, body, content_type="application/pdf")}
+
+
+def test_a_change_refused_after_its_agreement_was_written_leaves_no_file(publish_models, directory, settings):
+    """The agreement is stored, the change row written, then starting its procedure is refused (not published): the
+    rows are rolled back and so is the file."""
+    from domain.contracts.models import ContractChange
+
+    publish_models("contract_signing", "contract_payment")  # not contract_change
+    contract = contract_factories.announced()
+    before = media_files(settings)
+    client = login("ent_employer")
+    response = client.post(f"/contracts/{contract.pk}/changes/", _change_post())
+    assert "尚未发布" in refusal(client, response)
+    assert not ContractChange.objects.exists()
+    assert media_files(settings) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_keeps_its_agreement(publish_models, directory, settings):
+    """Outside the test's own transaction: the request's transaction really commits, the file stays and is served."""
+    from domain.contracts.models import ContractChange
+
+    publish_models("contract_signing", "contract_payment", "contract_change")
+    contract = contract_factories.announced()
+    before = media_files(settings)
+    client = login("ent_employer")
+    assert client.post(f"/contracts/{contract.pk}/changes/", _change_post()).status_code == 302
+    change = ContractChange.objects.get()
+    assert media_files(settings) - before == {change.agreement.name}
+    response = client.get(f"/contracts/{contract.pk}/changes/{change.pk}/agreement/")
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 supplementary agreement"
+
+
+def test_an_agreement_refused_before_it_is_stored_writes_nothing(contract_models, directory, settings, monkeypatch):
+    from domain.contracts.models import ContractChange
+
+    contract = contract_factories.announced()
+    before = media_files(settings)
+    client = login("ent_employer")
+    response = client.post(f"/contracts/{contract.pk}/changes/", _change_post("补充协议.html", b"<script>x</script>"))
+    assert "不支持该文件类型" in refusal(client, response)
+    monkeypatch.setattr("domain.contracts.changes.MAX_AGREEMENT", 8)
+    response = client.post(f"/contracts/{contract.pk}/changes/", _change_post())
+    assert "文件过大" in refusal(client, response)
+    assert not ContractChange.objects.exists()
+    assert media_files(settings) == before
+
+
+def test_an_attachment_refused_before_it_is_stored_writes_nothing(api, directory, settings, monkeypatch):
+    from tasks.models import Attachment
+
+    client = api("ent_lessor")
+    page = SimpleUploadedFile("说明.html", b"<script>x</script>", content_type="text/html")
+    assert client.post("/api/attachments/", {"file": page}, format="multipart").status_code == 400
+    monkeypatch.setattr("tasks.attachments.MAX_BYTES", 8)
+    big = SimpleUploadedFile("a.pdf", b"%PDF-1.4 too large", content_type="application/pdf")
+    assert client.post("/api/attachments/", {"file": big}, format="multipart").status_code == 400
+    assert not Attachment.objects.exists()
+    assert media_files(settings) == set()

@@ -313,3 +313,22 @@ def test_a_refused_filing_keeps_none_of_its_uploads(machinery):
     refile = client_for("ent_lessor").post(f"/machinery/file/?machine={machine.pk}", filing_post())
     assert refile.status_code == 409 and "已备案" in refile.content.decode()
     assert Attachment.objects.count() == before
+
+
+def test_a_refused_filing_leaves_none_of_its_files_on_disk(machinery, settings):
+    """The rows of the stored documents are rolled back with the refusal, and their files are deleted with them; the
+    files of an accepted filing stay."""
+    from pathlib import Path
+
+    from tasks.models import Attachment
+
+    def media_files() -> set[Path]:
+        return {p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()}
+
+    machine = filed_machine()
+    before, attachments = media_files(), Attachment.objects.count()
+    refile = client_for("ent_lessor").post(f"/machinery/file/?machine={machine.pk}", filing_post())
+    assert refile.status_code == 409
+    assert media_files() == before
+    assert client_for("ent_lessor").post("/machinery/file/", filing_post()).status_code == 302
+    assert len(media_files() - before) == 4 == Attachment.objects.count() - attachments

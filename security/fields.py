@@ -194,6 +194,36 @@ class EncryptedCharField(models.TextField):
         return None
 
 
+class EncryptedTextField(EncryptedCharField):
+    """SM4-encrypted text that is never looked up by value and reads back as a plain ``str``: a whole document
+    that holds personal data somewhere inside, such as a process instance's serialized state (its variables
+    include what enterprises typed into forms). No blind index, no lookups; key rotation covers it like every
+    encrypted field (``security.rekey``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["blind_index"] = False
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("blind_index", None)
+        return name, path, args, kwargs
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return value
+        return crypto.sm4_decrypt(base64.b64decode(value)).decode()
+
+    def to_python(self, value: Any) -> Any:
+        return value if value is None else plain(value)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return models.TextField.formfield(self, **kwargs)
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        return {"isnull": models.lookups.IsNull}.get(lookup_name)
+
+
 class _BlindLookup(Lookup):
     prepare_rhs = False
 

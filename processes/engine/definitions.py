@@ -147,6 +147,7 @@ def content_hash(bundle: Bundle) -> str:
 
 def check_bundle(bundle: Bundle) -> tuple[list[tuple[str, str, Any, dict]], list[Problem]]:
     """Parse and validate; returns ``[(key, name, spec, subprocess_specs)]`` and the problems found."""
+    from .pii import check_annotations
     from .validation import validate_specs
 
     problems: list[Problem] = []
@@ -172,6 +173,7 @@ def check_bundle(bundle: Bundle) -> tuple[list[tuple[str, str, Any, dict]], list
     }
     bundle.dmn_files = decision_files(decision_ids)
     problems.extend(validate_specs(bundle, parser, processes))
+    problems.extend(check_annotations({name: form for name, form in bundle.forms.items() if isinstance(form, dict)}))
     return processes, problems
 
 

@@ -14,6 +14,7 @@ from domain.db import insert_rows
 from processes.models import ProcessHistory, ProcessInstance
 from security import audit
 
+from . import pii
 from .spiff import DecisionTask, RegisteredServiceTask
 
 ELEMENT_TYPES = {"RegisteredServiceTask": "ServiceTask", "DecisionTask": "BusinessRuleTask"}
@@ -54,12 +55,14 @@ def append(
     now: dt.datetime,
 ) -> None:
     rows = []
+    personal = pii.declared(instance.definition)
     for task in sorted(completed, key=lambda t: t.last_state_change):
         spec = task.task_spec
         if getattr(spec, "bpmn_id", None) is None:
             continue  # Spiff's internal tasks (root, end join, boundary splits) are not on the diagram
         actor, on_behalf_of, data = actors.get(task.id, (None, None, None))
         outcome, details = _describe(task, data)
+        details = pii.redact(details, personal)
         rows.append(
             ProcessHistory(
                 instance=instance,

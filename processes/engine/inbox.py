@@ -10,6 +10,8 @@ from SpiffWorkflow.util.task import TaskState
 from processes.models import ProcessInstance
 from tasks.contract import CompletedTask, InstanceRef, ReadyTask
 
+from . import pii
+
 
 def instance_ref(instance: ProcessInstance) -> InstanceRef:
     subject_label = ""
@@ -67,12 +69,13 @@ def sync(
             raise
         return
     ready = [ready_task(instance, t) for t in ready_user_tasks(tasks)] if active else []
+    personal = pii.declared(instance.definition)
     completed = [
         CompletedTask(
             task_id=str(task_id),
             user_id=getattr(user, "pk", None),
             on_behalf_of_id=getattr(on_behalf_of, "pk", None),
-            data=dict(data or {}),
+            data=pii.redact(dict(data or {}), personal),  # the submitted data, personal data masked
             user=user,
             on_behalf_of=on_behalf_of,
         )

@@ -29,7 +29,7 @@ from processes.models import (
 )
 from security import audit
 
-from . import definitions, history, inbox
+from . import definitions, history, inbox, pii
 from .spiff import (
     SCRIPT_ENGINE,
     SERIALIZER_VERSION,
@@ -157,7 +157,8 @@ class Session:
             instance.completed_at = now
         instance.state = dump_state(self.workflow)
         instance.serializer_version = SERIALIZER_VERSION
-        instance.data = json_safe(variables_of(self.workflow, tasks))
+        # the readable snapshot masks personal data; the real values stay in the encrypted state
+        instance.data = pii.redact(json_safe(variables_of(self.workflow, tasks)), pii.declared(instance.definition))
         self._write(instance, now)
         newly_completed = [
             t for t in tasks if t.state == TaskState.COMPLETED and t.id not in self.completed_before

@@ -13,6 +13,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from security.fields import EncryptedTextField
+
 
 class ProcessDefinition(models.Model):
     """One published, immutable version of a BPMN process (keyed by its BPMN process id)."""
@@ -79,7 +81,9 @@ class ProcessInstance(models.Model):
     started_at = models.DateTimeField("发起时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     completed_at = models.DateTimeField("结束时间", null=True, blank=True)
-    state = models.TextField("流程状态", default="")  # serialized Spiff workflow JSON (specs live on the definition)
+    # serialized Spiff workflow JSON (specs live on the definition), SM4-encrypted at rest: the variables inside
+    # hold what parties typed into forms, personal data included (个人信息加密存储)
+    state = EncryptedTextField("流程状态", default="")
     serializer_version = models.CharField(max_length=20, default="")
     data = models.JSONField("流程变量", default=dict)  # JSON-safe snapshot of the variables after the last step
     revision = models.PositiveIntegerField(default=0)

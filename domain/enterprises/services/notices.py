@@ -101,6 +101,9 @@ def receive_online(*, notice: Notice, acting_user: Any, on: dt.date | None = Non
     return notice
 
 
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".pdf")  # a photo of the receipt or the scene, or its scan
+
+
 def record_on_site(
     *,
     notice: Notice,
@@ -116,6 +119,9 @@ def record_on_site(
         raise ProcedureError("请填写签收人姓名。", errors={"recipient_name": ["请填写签收人姓名。"]})
     if photo is None:
         raise ProcedureError("现场送达须上传签收或留置现场照片。", errors={"photo": ["请上传现场照片。"]})
+    if not (photo.name or "").lower().endswith(PHOTO_SUFFIXES):
+        message = "现场照片须为 JPG、PNG 图片或 PDF 扫描件。"
+        raise ProcedureError(message, errors={"photo": [message]})
     with transaction.atomic():
         notice = _lock(notice)
         _expect_issued(notice)

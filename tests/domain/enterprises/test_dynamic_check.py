@@ -189,6 +189,11 @@ def test_on_site_delivery_needs_a_photo(flagged, user):
         services.record_on_site(
             notice=notice, acting_user=user("officer_pd"), recipient_name="马超", photo=None
         )
+    for name in ("现场.html", "现场.svg", "现场.exe", "现场"):  # what a browser could run, or anything not a photo
+        with pytest.raises(ProcedureError, match="JPG、PNG 图片或 PDF"):
+            services.record_on_site(notice=notice, acting_user=user("officer_pd"), recipient_name="马超",
+                                    photo=factories.evidence(name))
+    assert _refresh(notice).state != NoticeState.SERVED and not _refresh(notice).photo
     services.record_on_site(
         notice=notice,
         acting_user=user("officer_pd"),

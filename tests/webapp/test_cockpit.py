@@ -21,4 +21,7 @@ def test_leader_sees_cockpit_with_site_panels(client, directory):
 @pytest.mark.django_db
 def test_enterprise_users_cannot_open_the_cockpit(client, directory):
     client.login(username="ent_contractor", password="jianguan-demo")
-    assert client.get("/cockpit/").status_code == 403
+    resp = client.get("/cockpit/")
+    assert resp.status_code == 403
+    body = resp.content.decode()  # the Chinese 403 page, with the reason the check gave
+    assert "您没有办理或查看此页面的权限" in body and "驾驶舱仅对主管部门开放。" in body

@@ -95,6 +95,20 @@ def _redact(value: Any, names: frozenset[str], secrets: list[tuple[str, str]]) -
     return value
 
 
+def disclosed_value(instance: Any, name: str) -> Any:
+    """The real value of the personal-data variable ``name``, read from the instance's encrypted state (the
+    snapshot holds it masked); ``None`` when it has none. Callers record the disclosure (``security.disclosure``)."""
+    from . import definitions
+    from .session import all_tasks, variables_of
+    from .spiff import load_state
+
+    if name not in declared(instance.definition) or not instance.state:
+        return None
+    spec, subprocess_specs = definitions.specs_for(instance.definition)
+    workflow = load_state(instance.state, instance.serializer_version, spec, subprocess_specs)
+    return variables_of(workflow, all_tasks(workflow)).get(name)
+
+
 def check_annotations(forms: dict[str, Any]) -> list[Problem]:
     """Publish-time check: ``x-pii`` is ``true`` or ``false``, and only on a string property (what can be
     masked). A problem names the form file and the property."""

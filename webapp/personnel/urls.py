@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views_help, views_office, views_person, views_public
+from . import views_disclose, views_help, views_office, views_person, views_public
 
 _pages = [
     path("", views_person.home, name="home"),
@@ -15,6 +15,7 @@ _pages = [
     path("archive/", views_office.my_archive, name="my-archive"),
     path("archive/<int:pk>/", views_office.archive, name="archive"),
     path("archive/<int:pk>/correct/", views_office.correct_identity, name="correct"),
+    path("archive/<int:pk>/disclose/<slug:field>/", views_disclose.disclose, name="disclose"),
     path("renames/", views_office.renames, name="renames"),
     path("renames/<int:pk>/", views_office.rename_detail, name="rename"),
     path("renames/<int:pk>/progress/", views_office.rename_progress, name="rename-progress"),

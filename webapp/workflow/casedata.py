@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from processes import engine
@@ -29,7 +30,8 @@ def application_html(instance: ProcessInstance, attachments: dict[int, Attachmen
     if not proc.start_form:
         return None
     return render_form(
-        proc.start_form, proc.start_ui, instance.variables, readonly=True, attachments=attachments
+        proc.start_form, proc.start_ui, instance.variables, readonly=True, attachments=attachments,
+        disclose=lambda key: reverse("workflow:case-disclose", args=[instance.pk, key]),
     )
 
 

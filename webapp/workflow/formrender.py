@@ -10,6 +10,7 @@ Input names are the dotted data paths prefixed with ``f.`` (``f.lines.0.amount``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -217,8 +218,16 @@ def render_form(
     *,
     readonly: bool = False,
     attachments: dict[int, Any] | None = None,
+    disclose: Callable[[str], str] | None = None,
 ) -> SafeString:
+    """``disclose`` (read-only forms): the URL that shows a personal-data field (``x-pii``) in full, by field key;
+    such a field gets a 显示 button next to its masked value."""
     fields = build_fields(schema, ui, data, errors, readonly=readonly, attachments=attachments)
+    if disclose is not None:
+        properties = (schema or {}).get("properties") or {}
+        for f in fields:
+            if (properties.get(f.key) or {}).get("x-pii") is True and f.value:
+                f.attrs["disclose"] = disclose(f.key)
     general = (errors or {}).get("__all__", [])
     template = "workflow/form/readonly.html" if readonly else "workflow/form/fields.html"
     return SafeString(render_to_string(template, {"fields": fields, "general_errors": general}))

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import api, pages_cases, pages_files, pages_inbox, pages_substitutes
+from . import api, pages_cases, pages_disclose, pages_files, pages_inbox, pages_substitutes
 
 _pages = [
     path("tasks/", pages_inbox.inbox, name="inbox"),
@@ -10,6 +10,7 @@ _pages = [
     path("tasks/<int:pk>/delegate/", pages_inbox.delegate, name="delegate"),
     path("tasks/substitutes/", pages_substitutes.substitutes, name="substitutes"),
     path("cases/<int:pk>/", pages_cases.case_page, name="case"),
+    path("cases/<int:pk>/disclose/<slug:name>/", pages_disclose.case_disclose, name="case-disclose"),
     path("attachments/<int:pk>/", pages_files.attachment, name="attachment"),
     path("my/applications/", pages_cases.applications, name="applications"),
     path("processes/", pages_cases.start_list, name="start-list"),

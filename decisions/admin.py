@@ -37,3 +37,10 @@ class RuleSetAdmin(admin.ModelAdmin):
 
     def save_model(self, request: Any, obj: RuleSet, form: Any, change: bool) -> None:
         services.save_ruleset(ruleset=obj, acting_user=request.user)
+
+    def delete_model(self, request: Any, obj: RuleSet) -> None:
+        services.delete_ruleset(ruleset=obj, acting_user=request.user)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        for obj in queryset:
+            services.delete_ruleset(ruleset=obj, acting_user=request.user)

@@ -65,3 +65,22 @@ def save_ruleset(*, ruleset: RuleSet, acting_user: Any) -> RuleSet:
         },
     )
     return ruleset
+
+
+@transaction.atomic
+def delete_ruleset(*, ruleset: RuleSet, acting_user: Any) -> None:
+    """Remove a rule set (删除预警规则集); the trail keeps what it said."""
+    audit.record(
+        action="decisions.ruleset_deleted",
+        actor=acting_user,
+        subject=ruleset,
+        summary=f"删除预警规则集 {ruleset.key}（第 {ruleset.version} 版）",
+        before={
+            "key": ruleset.key,
+            "version": ruleset.version,
+            "active": ruleset.active,
+            "variables": ruleset.variables,
+            "rules": ruleset.rules,
+        },
+    )
+    ruleset.delete()

@@ -12,8 +12,10 @@ from flows.django_setup import setup
 def enterprises_sweep() -> dict[str, int]:
     setup()
     from domain.enterprises.services import run_sweeps
+    from security.context import system_actor
 
-    result = {key: len(ids) for key, ids in run_sweeps().items()}
+    with system_actor("企业期限扫描"):
+        result = {key: len(ids) for key, ids in run_sweeps().items()}
     print(result)
     return result
 

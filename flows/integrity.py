@@ -21,7 +21,10 @@ def integrity_check() -> dict:
     result = {"audit_chain_ok": chain.ok, "audit_chain": chain.message(), "acl_issues": len(acl_issues)}
     print(result)
     if not chain.ok or acl_issues:
-        audit.record(action="security.integrity_failed", summary="完整性校验发现问题", data=result)
+        from security.context import system_actor
+
+        with system_actor("完整性校验"):
+            audit.record(action="security.integrity_failed", summary="完整性校验发现问题", data=result)
         raise RuntimeError(f"完整性校验失败：{chain.message()}；权限分配异常 {len(acl_issues)} 条")
     return result
 

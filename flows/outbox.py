@@ -11,8 +11,10 @@ from flows.django_setup import setup
 def deliver_due_outbox() -> dict[str, int]:
     setup()
     from integrations import outbox
+    from security.context import system_actor
 
-    counts = outbox.deliver_due()
+    with system_actor("外发投递"):
+        counts = outbox.deliver_due()
     print(f"outbox: {counts}")
     return counts
 

@@ -17,7 +17,10 @@ from flows.django_setup import setup
 def district_draw(district_code: str, round_key: str | None = None, proportion: str | None = None) -> dict:
     """Commit (publish the seed's SM3) and then reveal the draw for one district's round."""
     setup()
-    return run_district_draw(district_code, round_key, proportion)
+    from security.context import system_actor
+
+    with system_actor("随机抽查"):
+        return run_district_draw(district_code, round_key, proportion)
 
 
 def run_district_draw(district_code: str, round_key: str | None = None, proportion: str | None = None) -> dict:
@@ -43,9 +46,11 @@ def all_districts_draw(round_key: str | None = None) -> list[dict]:
     """The scheduled run: every district that has eligible general-decoration sites."""
     setup()
     from domain.sites.models import Site
+    from security.context import system_actor
 
     codes = sorted(set(Site.objects.filter(is_general_decoration=True).values_list("district_id", flat=True)))
-    return [run_district_draw(code, round_key) for code in codes]
+    with system_actor("随机抽查"):
+        return [run_district_draw(code, round_key) for code in codes]
 
 
 DEPLOYMENTS = [(all_districts_draw, {"cron": settings.SAMPLING_DRAW_CRON})]

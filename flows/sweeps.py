@@ -11,9 +11,11 @@ from flows.django_setup import setup
 @flow(name="inbox-escalate-overdue", log_prints=True)
 def escalate_overdue_items() -> int:
     setup()
+    from security.context import system_actor
     from tasks.services import escalate_overdue
 
-    escalated = escalate_overdue()
+    with system_actor("超期督办扫描"):
+        escalated = escalate_overdue()
     print(f"escalated {len(escalated)} overdue work items")
     return len(escalated)
 
@@ -22,8 +24,10 @@ def escalate_overdue_items() -> int:
 def certificate_expiry_sweep() -> dict[str, int]:
     setup()
     from domain.personnel.expiry import sweep_expiry
+    from security.context import system_actor
 
-    counts = sweep_expiry()
+    with system_actor("证书有效期扫描"):
+        counts = sweep_expiry()
     print(f"certificates: {counts}")
     return counts
 

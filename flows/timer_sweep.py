@@ -11,8 +11,10 @@ from flows.django_setup import setup
 def timer_sweep() -> dict[str, float]:
     setup()
     from processes.engine import fire_due_timers
+    from security.context import system_actor
 
-    fired = fire_due_timers()
+    with system_actor("定时器扫描"):
+        fired = fire_due_timers()
     for timer in fired:
         print(f"fired {timer.element_id} of instance {timer.instance_id}, {timer.lateness_seconds:.1f}s late")
     latest = max((t.lateness_seconds for t in fired), default=0.0)

@@ -21,6 +21,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from security import audit
+from security.fields import mask_numbers
+
 from .models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("jianguan.outbox")
@@ -118,7 +121,39 @@ def deliver(message_id: int, *, now: datetime | None = None) -> OutboxMessage | 
         message.save(
             update_fields=["attempts", "status", "next_attempt_at", "last_error", "sent_at", "response"]
         )
+        _audit_attempt(message)
         return message
+
+
+def _subject(message: OutboxMessage) -> models.Model:
+    """What the message is about (the contract, the SMS notice, …), or the message itself."""
+    if message.subject_type_id and message.subject_id:
+        model = ContentType.objects.get_for_id(message.subject_type_id).model_class()
+        found = model._base_manager.filter(pk=message.subject_id).first() if model is not None else None
+        if found is not None:
+            return found
+    return message
+
+
+def _audit_attempt(message: OutboxMessage) -> None:
+    """Every delivery attempt and its outcome on the audit trail, in the transaction that records it."""
+    error = mask_numbers(message.last_error)[:300]
+    if message.status == OutboxStatus.SENT:
+        action, summary = "integrations.sent", f"外发 {message.channel} 成功（第 {message.attempts} 次尝试）"
+    elif message.status == OutboxStatus.FAILED:
+        action = "integrations.send_failed"
+        summary = f"外发 {message.channel} 失败，已尝试 {message.attempts} 次，停止重试：{error}"
+    else:
+        action = "integrations.send_retrying"
+        summary = (f"外发 {message.channel} 失败（第 {message.attempts} 次），"
+                   f"{timezone.localtime(message.next_attempt_at):%Y-%m-%d %H:%M} 重试：{error}")
+    audit.record(
+        action=action,
+        subject=_subject(message),
+        summary=summary,
+        data={"message_id": message.pk, "channel": message.channel, "idempotency_key": message.idempotency_key,
+              "attempts": message.attempts, "status": message.status, "error": error},
+    )
 
 
 def deliver_due(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
@@ -143,8 +178,20 @@ def deliver_due(*, now: datetime | None = None, limit: int = 500) -> dict[str, i
     return counts
 
 
-def requeue(message: OutboxMessage) -> None:
-    """Give a message that exhausted its attempts another round (an operator action)."""
-    OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.FAILED).update(
-        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
-    )
+def requeue(message: OutboxMessage, *, acting_user: Any = None) -> bool:
+    """Give a message that exhausted its attempts another round (an operator action). Returns whether it was
+    requeued (only a failed message is)."""
+    with transaction.atomic():
+        requeued = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.FAILED).update(
+            status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+        if requeued:
+            audit.record(
+                action="integrations.requeued",
+                actor=acting_user,
+                subject=_subject(message),
+                summary=f"外发 {message.channel} 重新排队发送",
+                data={"message_id": message.pk, "channel": message.channel,
+                      "idempotency_key": message.idempotency_key},
+            )
+    return bool(requeued)

@@ -22,10 +22,13 @@ def _publish_after_migrate(sender, using="default", verbosity=1, **kwargs) -> No
         return  # tests publish what they need; the test database starts empty
     import sys
 
+    from security.context import system_actor
+
     from .engine.definitions import PublishError, publish_all
 
     try:
-        results = publish_all()
+        with system_actor("manage.py migrate"):
+            results = publish_all()
     except PublishError as exc:  # migrate still succeeds; `manage.py publish_processes` fails loudly
         sys.stderr.write(f"{exc.message}\n")
         return

@@ -5,8 +5,8 @@ removed directly in the database.
 Sealing hooks the ORM (``m2m_changed`` on ``User.groups`` and a group rename), so every path that goes through
 Django — services, admin, demo loader — seals automatically; a raw SQL insert does not, and is reported.
 
-The same hooks write the audit trail: every role granted or withdrawn, and every change of a user's or an
-organisation's fields that decide what a user may see (organisation, superuser/staff/active flags; an
+The same hooks write the audit trail: every account created, every role granted or withdrawn, and every change of a
+user's or an organisation's fields that decide what a user may see (organisation, superuser/staff/active flags; an
 organisation's kind, district and parent), with who made it when it was made in a request.
 """
 
@@ -169,12 +169,21 @@ def on_scope_saved(sender: Any, instance: Any, created: bool, raw: bool = False,
     from . import audit
 
     before = instance.__dict__.pop(_BEFORE, None)
+    is_user = sender is get_user_model()
+    if created and is_user and not raw:  # an account, whichever way it was made (admin, createsuperuser, code)
+        audit.record(
+            action="security.user_created",
+            actor=current_user(),
+            subject=instance,
+            summary=f"创建用户 {instance.username}" + ("（超级管理员）" if instance.is_superuser else ""),
+            after={f: getattr(instance, f) for f in USER_SCOPE_FIELDS},
+        )
+        return
     if raw or created or before is None:
         return
     changed = {f: (before[f], getattr(instance, f)) for f in before if before[f] != getattr(instance, f)}
     if not changed:
         return
-    is_user = sender is get_user_model()
     audit.record(
         action="security.user_scope_changed" if is_user else "security.organisation_scope_changed",
         actor=current_user(),

@@ -22,7 +22,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from . import chain
-from .context import current_request_id
+from .context import current_request_id, current_system_actor, system_actor_username
 from .fields import SensitiveStr
 from .models import AuditEvent
 
@@ -73,16 +73,22 @@ def record(
     after: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one audit event. ``actor`` is the user who acted (``None`` for the system).
+    """Append one audit event. ``actor`` is the user who acted (``None`` for the system: inside
+    :func:`security.context.system_actor` the event names the job or outside system as ``actor_username``).
 
     Inside :func:`batch` the event is queued and returned unsaved; it is linked and saved when the batch ends.
     """
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    if actor is not None:
+        username = getattr(actor, "username", "")
+    else:
+        system = current_system_actor()
+        username = system_actor_username(system) if system else ""
     event = AuditEvent(
         action=action,
         actor=actor,
-        actor_username=getattr(actor, "username", "") if actor else "",
+        actor_username=username,
         on_behalf_of=on_behalf_of,
         summary=summary,
         before=_json_safe(before) if before is not None else None,

@@ -20,6 +20,7 @@ never ``QuerySet.update()`` an encrypted field: it would leave the index stale.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +46,15 @@ def mask(value: str, keep_start: int = 3, keep_end: int = 4) -> str:
     if n <= keep_start + keep_end:
         keep_start = max(0, n - keep_end - 2)
     return value[:keep_start] + "*" * (n - keep_start - keep_end) + value[n - keep_end :]
+
+
+_LONG_NUMBER = re.compile(r"\d{7,}[0-9Xx]?")
+
+
+def mask_numbers(text: str) -> str:
+    """Free text with every run of 7 or more digits masked: a phone or ID number an outside system echoed in an
+    error message stays out of the audit trail (``号码 13812345678 无效`` → ``号码 138****5678 无效``)."""
+    return _LONG_NUMBER.sub(lambda m: mask(m.group(0)), text)
 
 
 class SensitiveStr(str):

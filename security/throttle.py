@@ -74,7 +74,36 @@ def register_failure(username: str, request: Any = None) -> None:
             row.failures += 1
             if row.failures >= limit:
                 row.locked_until, row.failures, row.window_started_at = now + lockout, 0, now
+                _record_lock(row, limit)
             row.save()
+
+
+def describe(row: LoginThrottle) -> tuple[Any, str, str]:
+    """``(subject, key, who)`` for the trail: the account a ``user:`` row locks (or the row of an address), the key
+    and a Chinese label. A username no account has is masked: it may be a password typed into the wrong box."""
+    from django.contrib.auth import get_user_model
+
+    from .fields import mask
+
+    if not row.key.startswith("user:"):
+        return row, row.key, f"来源地址 {row.key[3:]}"
+    name = row.key[5:]
+    account = get_user_model().objects.filter(username__iexact=name).first()
+    if account is None:
+        name = mask(name, 1, 1)
+    return account, f"user:{name}", f"账户 {name}"
+
+
+def _record_lock(row: LoginThrottle, limit: int) -> None:
+    from . import audit
+
+    subject, key, who = describe(row)
+    audit.record(
+        action="security.login_locked",
+        subject=subject,
+        summary=f"连续 {limit} 次登录失败，{who} 锁定至 {timezone.localtime(row.locked_until):%Y-%m-%d %H:%M}",
+        data={"key": key, "failures": limit, "locked_until": row.locked_until},
+    )
 
 
 def register_success(username: str) -> None:

@@ -1,10 +1,12 @@
 """Admin: work items are read-only here (they change only through the engine and ``tasks.services``);
-substitutions can be reviewed and removed."""
+substitutions can be reviewed and removed (audited: ``admin.deleted``)."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+
+from security.admin_audit import AuditedAdminMixin
 
 from .models import Attachment, Substitution, WorkItem
 
@@ -45,7 +47,7 @@ class AttachmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Substitution)
-class SubstitutionAdmin(admin.ModelAdmin):
+class SubstitutionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("principal", "substitute", "starts_on", "ends_on", "reason")
     list_select_related = ("principal", "substitute")
 

@@ -178,10 +178,19 @@ def delegate(item: WorkItem, *, user: User, to: User) -> WorkItem:
 
 @transaction.atomic
 def save_draft(item: WorkItem, *, user: User, data: dict[str, Any]) -> WorkItem:
-    """Keep unfinished form data (暂存); not validated until completion."""
-    resolve_actor(item, user)
+    """Keep unfinished form data (暂存); not validated until completion. The trail records who saved a draft of
+    which fields, not what they typed (that is checked and recorded on completion)."""
+    actor = resolve_actor(item, user)
     item.draft = data
     item.save(update_fields=["draft"])
+    audit.record(
+        action="tasks.draft_saved",
+        actor=user,
+        on_behalf_of=actor.on_behalf_of,
+        subject=item,
+        summary=f"暂存「{item.name}」",
+        data={"fields": sorted(str(k) for k in data) if isinstance(data, dict) else []},
+    )
     return item
 
 

@@ -256,10 +256,18 @@ def sync_instance_tasks(
     }
     done = _complete(instance, active, completed)
     ready_ids = {t.task_id for t in ready}
-    stale = [i.pk for task_id, i in active.items() if task_id not in ready_ids and task_id not in done]
+    withdrawn = [i for task_id, i in active.items() if task_id not in ready_ids and task_id not in done]
+    stale = [i.pk for i in withdrawn]
     if stale:
         WorkItem.objects.filter(pk__in=stale).update(
             status=WorkItemStatus.CANCELLED, completed_at=timezone.now()
+        )
+    for i in withdrawn:  # the step that moved the process on (a timer, a message, a termination) is audited by the
+        audit.record(  # engine in the same batch; each withdrawn item gets its own line too
+            action="tasks.cancelled",
+            subject=i,
+            summary=f"「{i.name}」已撤销（流程已不在该环节）",
+            data={"instance_id": instance.id, "element_id": i.element_id, "task_id": i.task_id},
         )
     finished = [i.pk for task_id, i in active.items() if task_id in done] + stale
     if finished:

@@ -32,12 +32,16 @@ def store_bill(*, kind: str, title: str, source_format: str, data: bytes, lines:
     return bill
 
 
-def import_bill(*, data: bytes, filename: str, kind: str) -> BillOfQuantities:
+def import_bill(*, data: bytes, filename: str, kind: str, acting_user: Any = None) -> BillOfQuantities:
     """Read a standard file (XML / JSON / Excel), check and round it, and store it."""
     source_format, title, raw = boq_formats.read_any(data, filename)
     lines = boq.normalise(raw)
     with transaction.atomic():
-        return store_bill(kind=kind, title=title, source_format=source_format, data=data, lines=lines)
+        bill = store_bill(kind=kind, title=title, source_format=source_format, data=data, lines=lines)
+        audit.record(action="contracts.bill_imported", actor=acting_user, subject=bill,
+                     summary=f"导入工程量清单「{bill.title}」{bill.total} 元（{len(lines)} 项）",
+                     data={"kind": kind, "source_format": source_format, "source_sm3": bill.source_sm3})
+        return bill
 
 
 def comparison_for(settlement: Settlement) -> dict[str, Any]:

@@ -100,14 +100,19 @@ def run_batch(batch_id: int, *, max_items: int | None = None, chunk: int = CHUNK
                 if budget <= 0:
                     break
     except Exception as exc:
-        RenameBatch.objects.filter(pk=batch.pk).update(state=RenameBatchState.FAILED, error=str(exc)[:500])
+        with transaction.atomic():
+            RenameBatch.objects.filter(pk=batch.pk).update(state=RenameBatchState.FAILED, error=str(exc)[:500])
+            audit.record(action="personnel.rename_failed", subject=batch,
+                         summary=f"企业更名批量变更中断（已变更 {batch.changed} 本，可重新运行续办）",
+                         data={"error": type(exc).__name__, "changed": batch.changed})
         raise
-    remaining = _pending(batch).exists()
-    RenameBatch.objects.filter(pk=batch.pk).update(
-        state=RenameBatchState.PENDING if remaining else RenameBatchState.DONE,
-        finished_at=None if remaining else timezone.now(),
-    )
-    if not remaining:
-        audit.record(action="personnel.rename_done", subject=batch,
-                     summary=f"企业更名批量变更完成：{batch.old_name} → {batch.new_name}")
+    with transaction.atomic():
+        remaining = _pending(batch).exists()
+        RenameBatch.objects.filter(pk=batch.pk).update(
+            state=RenameBatchState.PENDING if remaining else RenameBatchState.DONE,
+            finished_at=None if remaining else timezone.now(),
+        )
+        if not remaining:
+            audit.record(action="personnel.rename_done", subject=batch,
+                         summary=f"企业更名批量变更完成：{batch.old_name} → {batch.new_name}")
     return RenameBatch.objects.get(pk=batch.pk)

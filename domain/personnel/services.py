@@ -14,6 +14,7 @@ from domain.errors import PermissionDeniedError, ProcedureError
 from domain.organisations.models import Organisation, OrganisationKind
 from domain.organisations.roles import Role
 from security import audit
+from security.fields import mask, plain
 
 from . import guards
 from .events import record_event
@@ -39,6 +40,8 @@ def ensure_person(*, name: str, id_number: str, phone: str = "", user: Any = Non
         elif user is not None and person.user_id is None:
             person.user = user
             person.save(update_fields=["user"])
+            audit.record(action="personnel.account_linked", actor=user, subject=person,
+                         summary=f"人员 {person.name} 关联平台账号 {user.username}")
     return person
 
 
@@ -244,7 +247,7 @@ def correct_identity(*, person: Person, acting_user: Any, reason: str, name: str
         raise ProcedureError("请填写更正原因。")
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
-        before = {"name": person.name, "id_number": str(person.id_number)}
+        before = {"name": person.name, "id_number": mask(plain(person.id_number))}
         fields = []
         if name and name.strip() != person.name:
             person.name = name.strip()
@@ -261,6 +264,6 @@ def correct_identity(*, person: Person, acting_user: Any, reason: str, name: str
         person.save(update_fields=fields)
         audit.record(action="personnel.identity_corrected", actor=acting_user, subject=person,
                      summary=f"更正身份信息：{reason}", before=before,
-                     after={"name": person.name, "id_number": str(person.id_number)})
+                     after={"name": person.name, "id_number": mask(plain(person.id_number))})
     return person
 

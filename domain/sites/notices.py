@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
 from integrations import outbox
 from integrations.models import OutboxMessage
 from integrations.sms.client import SmsClient, SmsGatewayError
+from security import audit
 from security.fields import plain
 
 from .models import SmsNotice, SmsStatus
+
+RECIPIENTS = {"district_contact": "区监督机构联系人", "employer_contact": "建设单位联系人"}
 
 
 @outbox.sender("sms.send")
@@ -45,6 +50,18 @@ def refresh_delivery_status() -> int:
         except SmsGatewayError:
             continue
         new = {"delivered": SmsStatus.DELIVERED, "failed": SmsStatus.FAILED}.get(remote)
-        if new:
-            changed += SmsNotice.objects.filter(pk=notice.pk).update(status=new)
+        if not new:
+            continue
+        with transaction.atomic():
+            if SmsNotice.objects.filter(pk=notice.pk, status=SmsStatus.SENT).update(status=new):
+                changed += 1
+                recipient = RECIPIENTS.get(notice.recipient_role, notice.recipient_role)
+                audit.record(
+                    action="sites.sms_status_changed",
+                    subject=notice,
+                    summary=f"短信送达状态：{SmsStatus(new).label}（{recipient}）",
+                    before={"status": SmsStatus.SENT.value},
+                    after={"status": new},
+                    data={"gateway_message_id": notice.gateway_message_id},
+                )
     return changed

@@ -20,6 +20,7 @@ from domain.organisations.roles import Role
 from domain.organisations.selectors import users_with_role
 from integrations import outbox
 from security import audit
+from security.context import system_actor
 
 from . import draw, permit_format
 from .models import ELIGIBLE_FOR_DRAW, DrawRound, DrawRoundState, InspectorConflict, Permit, Site, SmsNotice
@@ -44,7 +45,7 @@ def receive_permit(*, body: bytes, content_type: str) -> tuple[Permit, bool]:
             raise ConflictError(f"施工许可证 {existing.permit_number} 已接收且内容不同，如需变更请走变更流程。")
         return existing, False
     try:
-        with transaction.atomic():
+        with system_actor("施工许可审批系统"), transaction.atomic():  # what follows is the approval system's push
             permit = _store_permit(data, digest)
             classify_and_open_site(permit=permit)
     except IntegrityError:  # a concurrent delivery of the same permit won

@@ -24,6 +24,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from domain.db import fetch_rows
 from domain.errors import DomainError
 from processes.models import ProcessDefinition
+from security import audit
 
 from .spiff import DecisionTask, EngineParser
 
@@ -177,8 +178,13 @@ def check_bundle(bundle: Bundle) -> tuple[list[tuple[str, str, Any, dict]], list
     return processes, problems
 
 
-def publish_directory(directory: Path, procedure: str | None = None) -> list[tuple[ProcessDefinition, bool]]:
-    """Validate and publish one procedure folder; returns ``[(definition, created)]``. Raises PublishError."""
+def publish_directory(
+    directory: Path, procedure: str | None = None, *, acting_user: Any = None
+) -> list[tuple[ProcessDefinition, bool]]:
+    """Validate and publish one procedure folder; returns ``[(definition, created)]``. Raises PublishError.
+
+    Each new version is audited (``process.definition_published``) with the hash of what it runs: its BPMN, forms
+    and the DMN tables it snapshots, so a changed decision table is on the trail when it starts being used."""
     bundle = load_bundle(Path(directory), procedure)
     processes, problems = check_bundle(bundle)
     if problems:
@@ -204,6 +210,14 @@ def publish_directory(directory: Path, procedure: str | None = None) -> list[tup
                 dmn_files=bundle.dmn_files,
                 forms={k: v for k, v in bundle.forms.items() if v is not None},
             )
+            audit.record(
+                action="process.definition_published",
+                actor=acting_user,
+                subject=definition,
+                summary=f"发布流程模型 {name or key}（{key} v{definition.version}）",
+                data={"key": key, "version": definition.version, "procedure": bundle.procedure,
+                      "content_hash": digest, "decisions": sorted(bundle.dmn_files)},
+            )
             results.append((definition, True))
     return results
 
@@ -212,13 +226,13 @@ def model_directories(root: Path = MODELS_DIR) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and any(p.glob("*.bpmn")))
 
 
-def publish_all(root: Path = MODELS_DIR) -> list[tuple[ProcessDefinition, bool]]:
+def publish_all(root: Path = MODELS_DIR, *, acting_user: Any = None) -> list[tuple[ProcessDefinition, bool]]:
     """Publish every procedure folder under ``processes/models/``; a broken one raises PublishError."""
     results: list[tuple[ProcessDefinition, bool]] = []
     problems: list[Problem] = []
     for directory in model_directories(root):
         try:
-            results.extend(publish_directory(directory))
+            results.extend(publish_directory(directory, acting_user=acting_user))
         except PublishError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -144,3 +144,21 @@ def test_shipped_models_publish_cleanly(db):
     results = definitions.publish_all()
     assert results and all(created for _d, created in results)
     assert all(not created for _d, created in definitions.publish_all())
+
+
+def test_publishing_a_version_is_audited_and_republishing_unchanged_files_is_not(db, model):
+    from security.audit import history_for
+    from security.chain import verify_chain
+
+    call_command("publish_processes", str(model.directory))
+    call_command("publish_processes", str(model.directory))  # unchanged: no new version, nothing to record
+    model("填写申请", "填写申请表")
+    call_command("publish_processes", str(model.directory))
+    v1, v2 = ProcessDefinition.objects.order_by("version")
+    for definition in (v1, v2):
+        [event] = history_for(definition)
+        assert event.action == "process.definition_published"
+        assert event.actor is None and event.actor_username == "系统（manage.py publish_processes）"
+        assert event.data["version"] == definition.version
+        assert event.data["content_hash"] == definition.content_hash
+    assert verify_chain().ok

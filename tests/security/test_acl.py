@@ -81,3 +81,28 @@ def test_role_and_scope_changes_are_in_the_audit_trail_with_who_made_them(direct
     org = AuditEvent.objects.get(action="security.organisation_scope_changed")
     assert org.before == {"district_id": "310115"} and org.after == {"district_id": "310101"}
     assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_an_account_created_outside_the_admin_is_audited(directory):
+    from security.audit import history_for
+    from security.chain import verify_chain
+
+    call_command("createsuperuser", username="root2", email="", interactive=False, verbosity=0)
+    from domain.organisations.models import User
+
+    [event] = history_for(User.objects.get(username="root2"))
+    assert event.action == "security.user_created" and "超级管理员" in event.summary
+    assert event.after["is_superuser"] is True
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_a_reseal_names_the_command_as_its_actor(directory, user):
+    from security.chain import verify_chain
+    from security.models import AuditEvent
+
+    call_command("verify_acl", "--reseal")
+    event = AuditEvent.objects.get(action="security.acl_resealed")
+    assert event.actor is None and event.actor_username == "系统（manage.py verify_acl --reseal）"
+    assert verify_chain().ok

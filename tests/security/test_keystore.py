@@ -91,3 +91,18 @@ def test_a_rotation_by_another_process_is_seen_without_restarting(tmp_path):
     assert here.current_id("audit") == "audit.v2"  # the replaced ``current`` pointer is a new file
     assert there.rotate("audit") == "audit.v3"
     assert here.current_id("audit") == "audit.v3"
+
+
+@pytest.mark.django_db
+def test_rotation_and_the_rewrite_it_causes_are_audited_by_the_command(store):
+    from django.core.management import call_command
+
+    from security.chain import verify_chain
+    from security.models import AuditEvent
+
+    call_command("rotate_key", "field")
+    rotated = AuditEvent.objects.get(action="security.key_rotated")
+    rewritten = AuditEvent.objects.get(action="security.data_reencrypted")
+    assert rotated.data == {"old": "field.v1", "new": "field.v2"} and rewritten.data["key"] == "field.v2"
+    assert {rotated.actor_username, rewritten.actor_username} == {"系统（manage.py rotate_key）"}
+    assert verify_chain().ok

@@ -93,3 +93,20 @@ def test_lock_lapses_after_the_lockout_period(directory, settings):
     LoginThrottle.objects.update(locked_until=timezone.now() - timedelta(seconds=1))
     assert throttle.lockout_message("officer_pd") == ""
     assert throttle.lockout_message("someone_else") == ""
+
+
+@pytest.mark.django_db
+def test_a_lockout_is_on_the_audit_trail(client, directory, user, settings):
+    from security.chain import verify_chain
+    from security.models import AuditEvent
+
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for username in ("officer_pd", "officer_pd", "S3cret-Passw0rd", "S3cret-Passw0rd"):
+        client.post("/accounts/login/", {"username": username, "password": "wrong-password"})
+    locked, unknown = AuditEvent.objects.filter(action="security.login_locked").order_by("seq")
+    assert locked.subject_id == str(user("officer_pd").pk)
+    assert locked.data["key"] == "user:officer_pd" and "officer_pd" in locked.summary
+    assert locked.request_id  # the login request that tripped it
+    # a username no account has may be a password typed into the wrong box: never in the trail in clear
+    assert unknown.subject_id == "" and "s3cret" not in (unknown.summary + str(unknown.data)).lower()
+    assert verify_chain().ok

@@ -181,3 +181,19 @@ def test_escalate_overdue_command(user):
     call_command("escalate_overdue", stdout=out)
     assert "1 件" in out.getvalue()
     assert WorkItem.objects.get(pk=item.pk).escalated_at is not None
+
+
+def test_saving_a_draft_is_audited_by_field_names_only(user):
+    from security.chain import verify_chain
+
+    officer, stand_in = user("officer_pd"), user("reviewer_pd")
+    today = timezone.localdate()
+    services.set_substitute(principal=officer, substitute=stand_in, starts_on=today, ends_on=today,
+                            acting_user=officer)
+    item = _item(instance(), ready())
+    services.save_draft(item, user=stand_in, data={"opinion": "身份证 310101199001011234 待核"})
+    event = AuditEvent.objects.get(action="tasks.draft_saved")
+    assert (event.actor, event.on_behalf_of, event.subject_id) == (stand_in, officer, str(item.pk))
+    assert event.data == {"fields": ["opinion"]}
+    assert "310101199001011234" not in event.summary + str(event.data)  # what was typed stays in the item
+    assert verify_chain().ok

@@ -134,3 +134,21 @@ def test_sync_is_idempotent():
 
 def test_summary_template_only_fills_plain_names():
     assert render_summary("{a} / {b.__class__} / {missing}", {"a": 1}) == "1 / {b.__class__} /"
+
+
+def test_an_item_the_process_left_is_cancelled_on_the_audit_trail(user):
+    from security.audit import history_for
+    from security.chain import verify_chain
+    from tasks import services
+
+    ref = instance()
+    accept = ready("accept")
+    sync_instance_tasks(ref, [accept])
+    item = WorkItem.objects.get(instance_id=ref.id)
+    services.claim(item, user=user("officer_pd"))
+    sync_instance_tasks(ref, [ready("remind", name="催办")])  # a boundary timer took the process elsewhere
+    item.refresh_from_db()
+    assert item.status == WorkItemStatus.CANCELLED
+    assert [e.action for e in history_for(item)] == ["tasks.claimed", "tasks.cancelled"]
+    assert history_for(item).last().data["element_id"] == "accept"
+    assert verify_chain().ok

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from processes.engine import fire_due_timers
+from security.context import system_actor
 
 
 class Command(BaseCommand):
     help = "Fire every due BPMN timer and report how late each fired."
 
     def handle(self, *args, **options):
-        fired = fire_due_timers()
+        with system_actor("manage.py fire_timers"):
+            fired = fire_due_timers()
         for timer in fired:
             self.stdout.write(
                 f"fired {timer.element_id} of instance {timer.instance_id}: due {timer.due_at:%Y-%m-%d %H:%M:%S}, "

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from domain.errors import DomainError
 from processes.engine.migration import migrate_instances
+from security.context import system_actor
 
 
 class Command(BaseCommand):
@@ -19,7 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, key, to_version=None, from_version=None, dry_run=False, **options):
         try:
-            plans = migrate_instances(key, to_version=to_version, from_version=from_version, dry_run=dry_run)
+            with system_actor("manage.py migrate_instances"):
+                plans = migrate_instances(key, to_version=to_version, from_version=from_version, dry_run=dry_run)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         for plan in plans:

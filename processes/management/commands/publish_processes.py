@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from processes.engine.definitions import PublishError, publish_all, publish_directory
+from security.context import system_actor
 
 
 class Command(BaseCommand):
@@ -17,10 +18,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, folders=(), **options):
         try:
-            if folders:
-                results = [r for folder in folders for r in publish_directory(Path(folder))]
-            else:
-                results = publish_all()
+            with system_actor("manage.py publish_processes"):
+                if folders:
+                    results = [r for folder in folders for r in publish_directory(Path(folder))]
+                else:
+                    results = publish_all()
         except PublishError as exc:
             raise CommandError(exc.message) from exc
         for definition, created in results:

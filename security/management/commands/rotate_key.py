@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from security import audit
+from security.context import system_actor
 from security.keystore import keystore
 from security.rekey import reencrypt_all
 
@@ -21,10 +22,13 @@ class Command(BaseCommand):
         purpose = options["purpose"]
         if purpose not in PURPOSES:
             raise CommandError("不支持的密钥用途。")
-        old = keystore().current_id(purpose)
-        new = keystore().rotate(purpose)
-        audit.record(action="security.key_rotated", summary=f"密钥更新 {old} → {new}", data={"old": old, "new": new})
-        self.stdout.write(f"{old} → {new}")
-        if purpose in ("field", "blind-index") and not options["no_reencrypt"]:
-            count = reencrypt_all(out=self.stdout.write)
-            self.stdout.write(self.style.SUCCESS(f"已用新密钥重写 {count} 行加密数据。"))
+        with system_actor("manage.py rotate_key"):
+            old = keystore().current_id(purpose)
+            new = keystore().rotate(purpose)
+            audit.record(action="security.key_rotated", summary=f"密钥更新 {old} → {new}", data={"old": old, "new": new})
+            self.stdout.write(f"{old} → {new}")
+            if purpose in ("field", "blind-index") and not options["no_reencrypt"]:
+                count = reencrypt_all(out=self.stdout.write)
+                audit.record(action="security.data_reencrypted", summary=f"用新密钥 {new} 重写 {count} 行加密数据",
+                             data={"key": new, "rows": count})
+                self.stdout.write(self.style.SUCCESS(f"已用新密钥重写 {count} 行加密数据。"))

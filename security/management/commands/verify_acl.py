@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from security import acl, audit
+from security.context import system_actor
 
 
 class Command(BaseCommand):
@@ -11,8 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["reseal"]:
-            count = acl.reseal_all()
-            audit.record(action="security.acl_resealed", summary=f"管理员确认并重新签名 {count} 条角色分配")
+            with system_actor("manage.py verify_acl --reseal"), transaction.atomic():
+                count = acl.reseal_all()
+                audit.record(action="security.acl_resealed", summary=f"管理员确认并重新签名 {count} 条角色分配")
             self.stdout.write(self.style.SUCCESS(f"已重新签名 {count} 条角色分配。"))
             return
         issues = acl.verify_assignments()

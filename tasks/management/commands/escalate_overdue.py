@@ -3,6 +3,7 @@ event through the outbox). Run it from a schedule (cron / a Prefect flow every f
 
 from django.core.management.base import BaseCommand
 
+from security.context import system_actor
 from tasks.services import escalate_overdue
 
 
@@ -11,9 +12,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         total = 0
-        while True:
-            batch = escalate_overdue()
-            total += len(batch)
-            if len(batch) < 500:
-                break
+        with system_actor("manage.py escalate_overdue"):
+            while True:
+                batch = escalate_overdue()
+                total += len(batch)
+                if len(batch) < 500:
+                    break
         self.stdout.write(f"超期督办：{total} 件")

@@ -146,3 +146,17 @@ def test_settlement_of_a_200_line_bill_against_the_award(contract_models, direct
     result = settlement.settlement_publish(settlement=result, acting_user=user("ent_employer"))
     assert result.state == SettlementState.PUBLISHED
     assert Contract.objects.get(pk=contract.pk).state == ContractState.SETTLED
+
+
+@pytest.mark.django_db
+def test_an_imported_bill_is_audited(directory, user):
+    from security.audit import history_for
+    from security.chain import verify_chain
+
+    data = boq_formats.to_xml("中标清单", boq.normalise(bills.bid_lines()[:3]))
+    bill = settlement.import_bill(data=data, filename="bid.xml", kind=BillOfQuantities.Kind.BID,
+                                  acting_user=user("officer_pd"))
+    [event] = history_for(bill)
+    assert (event.action, event.actor) == ("contracts.bill_imported", user("officer_pd"))
+    assert event.data["source_sm3"] == bill.source_sm3 and "3 项" in event.summary
+    assert verify_chain().ok

@@ -93,3 +93,27 @@ def test_rename_refuses_the_same_name_and_a_second_batch(directory):
     rename.request_rename(enterprise=ent, new_name="新名称一")
     with pytest.raises(ProcedureError, match="正在处理"):
         rename.request_rename(enterprise=ent, new_name="新名称二")
+
+
+@pytest.mark.django_db
+def test_an_interrupted_run_is_on_the_audit_trail_by_the_job(directory, monkeypatch):
+    from domain.personnel.jobs import run_rename_batch
+    from security.audit import history_for
+    from security.chain import verify_chain
+
+    ent = directory["contractor"]
+    _staff(ent, 3)
+    batch = rename.request_rename(enterprise=ent, new_name="上海浦江建设新名称有限公司")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("数据库连接中断")
+
+    monkeypatch.setattr(rename, "record_event", broken)
+    with pytest.raises(RuntimeError):
+        run_rename_batch(batch.pk)  # the Celery job
+    monkeypatch.undo()
+    run_rename_batch(batch.pk)
+    events = [(e.action, e.actor_username) for e in history_for(batch)]
+    assert events == [("personnel.rename_requested", ""), ("personnel.rename_failed", "系统（企业更名批量变更）"),
+                      ("personnel.rename_done", "系统（企业更名批量变更）")]
+    assert verify_chain().ok

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from security.context import system_actor
 from webapp.demo import load_all
 
 
@@ -14,5 +15,6 @@ class Command(BaseCommand):
         if not settings.DEMO and not options["force"]:
             raise CommandError("演示数据只能在演示模式下加载（设置环境变量 DEMO=1）。")
         self.stdout.write("加载演示数据 …")
-        load_all(self.stdout.write)
+        with system_actor("manage.py load_demo"):
+            load_all(self.stdout.write)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))

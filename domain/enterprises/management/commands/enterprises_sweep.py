@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from domain.enterprises.services import run_sweeps
+from security.context import system_actor
 
 
 class Command(BaseCommand):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--on", type=dt.date.fromisoformat, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = run_sweeps(on=options["on"])
+        with system_actor("manage.py enterprises_sweep"):
+            result = run_sweeps(on=options["on"])
         for key, ids in result.items():
             self.stdout.write(f"{key}: {len(ids)}")

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from processes.engine import fire_due_timers
+from security.context import system_actor
 
 
 class Command(BaseCommand):
@@ -21,5 +22,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEMO:
             raise CommandError("只能在演示模式（DEMO=1）下使用。")
-        fired = fire_due_timers(now=timezone.now() + timedelta(days=options["days"]))
+        with system_actor("manage.py demo_fire_timers"):
+            fired = fire_due_timers(now=timezone.now() + timedelta(days=options["days"]))
         self.stdout.write(f"{len(fired)} 个定时器已触发")

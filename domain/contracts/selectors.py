@@ -41,17 +41,26 @@ def search_contracts(user: Any, *, text: str = "", state: str = "", district: st
     return qs.order_by("-id")
 
 
-def public_notices() -> QuerySet[Contract]:
-    """Contracts under public notice (合同公示) — visible without login."""
-    return Contract.objects.select_related(*RELATED).filter(state__in=PUBLIC_STATES).order_by("notice_ends_on", "id")
+def public_notices(*, text: str = "") -> QuerySet[Contract]:
+    """Contracts under public notice (合同公示) — visible without login, the notices ending soonest first, searchable
+    like :func:`announcements`."""
+    qs = Contract.objects.select_related(*RELATED).filter(state__in=PUBLIC_STATES)
+    if text:
+        qs = qs.filter(_public_text(text))
+    return qs.order_by("notice_ends_on", "id")
+
+
+def _public_text(text: str) -> Q:
+    """Search of the public lists: contract number, project (name or code), parties' names."""
+    return (Q(number__icontains=text) | Q(project__name__icontains=text) | Q(project__code__icontains=text)
+            | Q(employer__name__icontains=text) | Q(contractor__name__icontains=text))
 
 
 def announcements(*, text: str = "") -> QuerySet[Contract]:
     """Announced contracts (合同公告) — visible without login, searchable by project, party and number."""
     qs = Contract.objects.select_related(*RELATED).filter(state__in=EFFECTIVE_STATES)
     if text:
-        qs = qs.filter(Q(number__icontains=text) | Q(project__name__icontains=text) | Q(project__code__icontains=text)
-                       | Q(employer__name__icontains=text) | Q(contractor__name__icontains=text))
+        qs = qs.filter(_public_text(text))
     return qs.order_by("-announced_at", "-id")
 
 

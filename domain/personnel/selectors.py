@@ -6,12 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from domain.errors import NotVisibleError
 from domain.organisations.scoping import scope_of, scope_queryset
 
-from .models import CertificateEvent, HelpRequest, Person, PublicNotice, RenameBatch, SafetyCertificate
+from .models import (
+    CertificateEvent,
+    HelpRequest,
+    HelpRequestState,
+    Person,
+    PublicNotice,
+    RenameBatch,
+    SafetyCertificate,
+)
 
 
 def person_of(user: Any) -> Person | None:
@@ -137,11 +145,16 @@ def help_requests_of(user: Any) -> QuerySet[HelpRequest]:
 def help_queue(user: Any) -> QuerySet[HelpRequest]:
     """Hand-offs for regulator staff (人工客服队列), scoped like their work items: the city's case officers answer
     them (the ``safety_staff_help`` work item is theirs), so city-level staff see every request and a district's
-    staff only those whose hand-off was routed to their district. Questions can carry personal details."""
+    staff only those whose hand-off was routed to their district. Questions can carry personal details.
+    Unanswered questions come first, the longest waiting at the top; then the answered ones, newest first."""
     from processes.models import ProcessInstance
 
     scope = scope_of(user)
-    qs = HelpRequest.objects.select_related("asked_by").order_by("state", "-created_at")
+    waiting = Case(When(state=HelpRequestState.OPEN, then=F("created_at")), default=None)
+    qs = HelpRequest.objects.select_related("asked_by").order_by(
+        Case(When(state=HelpRequestState.OPEN, then=Value(0)), default=Value(1)),
+        waiting.asc(nulls_last=True), "-created_at", "-id",
+    )
     if scope.kind == "all":
         return qs
     if scope.kind == "district":

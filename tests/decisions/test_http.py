@@ -129,3 +129,13 @@ def test_table_page_reports_bad_input_without_a_500(directory):
 
 def test_unknown_table_page_is_404(directory):
     assert _client("officer_pd").get("/decisions/nope/").status_code == 404
+
+
+def test_list_page_finds_a_table_by_name_or_key(directory):
+    client = _client("reviewer_pd")
+    by_name = client.get("/decisions/", {"q": "违规处理"}).content.decode()
+    assert "/decisions/examples_enforcement_action/" in by_name and "/decisions/examples_credit_deductions/" not in by_name
+    by_key = client.get("/decisions/", {"q": "CREDIT_deductions"}).content.decode()
+    assert "/decisions/examples_credit_deductions/" in by_key and "/decisions/examples_enforcement_action/" not in by_key
+    nomatch = client.get("/decisions/", {"q": "不存在的表"}).content.decode()
+    assert "没有名称或标识含“不存在的表”的决策表" in nomatch

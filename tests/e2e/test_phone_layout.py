@@ -95,6 +95,16 @@ def test_main_pages_fit_a_phone_screen(demo_world, live_server, browser_page):
     assert_fits(page, base, "/personnel/query/")
     assert_fits(page, base, "/sites/draws/")
     assert_fits(page, base, "/documents/verify/")
+    # list pages with their search forms, page links and empty states
+    for path in ("/contracts/officer/", "/contracts/notices/", "/contracts/?q=不存在的合同", "/enterprises/batches/",
+                 "/enterprises/notices/", "/enterprises/credentials/", "/sites/", "/machinery/in-use/",
+                 "/personnel/renames/", "/personnel/notices/", "/documents/", "/documents/seals/"):
+        assert_fits(page, base, path)
+
+    # the city: every list also has a district filter
+    login(page, base, "officer_city")
+    for path in ("/contracts/", "/enterprises/", "/sites/", "/machinery/in-use/", "/personnel/help/queue/"):
+        assert_fits(page, base, path)
 
     # the leader's cockpit: number tiles and ECharts panels
     login(page, base, "leader")

@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,9 +20,10 @@ from django.views.decorators.http import require_POST
 from domain.contracts import changes, payments, selectors, services, settlement, workflow
 from domain.contracts.models import ContractState, PaymentApplication, PricingMethod, Settlement
 from domain.errors import ConflictError, DomainError
-from domain.organisations.models import District, Organisation, OrganisationKind
+from domain.organisations.models import Organisation, OrganisationKind
 from security.audit import history_for
 from webapp.acting import acting_user
+from webapp.listing import choice, district_options, paginate, search_text
 from webapp.params import posted_pk
 from webapp.refusals import attempt
 
@@ -35,6 +35,7 @@ PAYMENT_AMOUNTS = ("cumulative_completed", "cumulative_paid", "unit_rate_work", 
                    "safety_fee", "additions", "advance_recovery", "employer_supplied")
 CHANGE_FIELDS = ("kind", "changed_on", "project_manager_name", "project_manager_cert_no", "party", "new_name",
                  "summary", "reason")
+OFFICER_DESK_ROWS = 10  # rows of the desk's "filing overdue" panel; the rest on the contract list (?overdue=1)
 
 
 def guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -59,14 +60,20 @@ def _visible(request: HttpRequest, pk: int) -> Any:
 
 @login_required
 def contract_list(request: HttpRequest) -> HttpResponse:
+    """我的合同 / 合同查询: newest first; search by number, title, project (name or code) and party (name or credit
+    code); state, district (where the user sees several) and "filing overdue" filters."""
     user = acting_user(request)
-    qs = selectors.search_contracts(user, text=request.GET.get("q", "").strip()[:100],
-                                    state=request.GET.get("state", ""), district=request.GET.get("district", ""))
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    districts = district_options(user, selectors.contracts_visible_to(user), "project__district")
+    text, state = search_text(request), choice(request, "state", ContractState.choices)
+    district = choice(request, "district", [d.code for d in districts])
+    overdue = request.GET.get("overdue") == "1"
+    filters = {"q": text, "state": state, "district": district, "overdue": overdue}
+    qs = selectors.search_contracts(user, text=text, state=state, district=district, overdue=overdue)
+    page = paginate(request, qs, filters=filters)
     can_draft = user.organisation is not None and selectors.projects_of(user).filter(
         employer=user.organisation).exists()
-    return render(request, "contracts/list.html", {"page": page, "params": request.GET, "states": ContractState.choices,
-                                                   "districts": District.objects.all(), "can_draft": can_draft})
+    return render(request, "contracts/list.html", {"page": page, "params": filters, "states": ContractState.choices,
+                                                   "districts": districts, "can_draft": can_draft})
 
 
 def _draft_context(request: HttpRequest) -> dict[str, Any]:
@@ -320,22 +327,31 @@ def settlement_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def officer_desk(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     visible = selectors.contracts_visible_to(user)
+    overdue = selectors.search_contracts(user, overdue=True).order_by("filing_due_on", "id")
+    # the supervision list is worked through most overdue first; a page at a time
+    supervision = sorted(selectors.payment_supervision(user), key=lambda row: (-(row["days_overdue"] or 0),
+                                                                                row["payment"].pk))
     return render(request, "contracts/officer.html", {
-        "notices": visible.filter(state__in=("under_public_notice", "objection_pending")),
+        "notices": visible.filter(state__in=("under_public_notice", "objection_pending")).order_by("notice_ends_on",
+                                                                                                    "id"),
         "objections": selectors.open_objections_for(user),
-        "overdue": selectors.search_contracts(user, overdue=True),
-        "supervision": selectors.payment_supervision(user),
+        "overdue": overdue[:OFFICER_DESK_ROWS],
+        "overdue_count": overdue.count(),
+        "supervision": paginate(request, supervision),
     })
 
 
 def notice_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "contracts/notices.html", {"contracts": selectors.public_notices()[:200]})
+    """合同公示 (public): the notices ending soonest first (their objection deadline), searchable."""
+    q = search_text(request)
+    page = paginate(request, selectors.public_notices(text=q), filters={"q": q})
+    return render(request, "contracts/notices.html", {"page": page, "q": q})
 
 
 def announcement_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.announcements(text=q), 20).get_page(request.GET.get("page"))
-    return render(request, "contracts/announcements.html", {"page": page, "q": q, "params": request.GET})
+    q = search_text(request)
+    page = paginate(request, selectors.announcements(text=q), filters={"q": q})
+    return render(request, "contracts/announcements.html", {"page": page, "q": q})
 
 
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:

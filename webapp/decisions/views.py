@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from decisions import api, calendar
 from decisions.engine.feel_values import describe
+from webapp.listing import search_text
 
 from .access import can_test, can_view, is_admin
 from .forms import fields_for, parse_inputs
@@ -25,7 +26,10 @@ def _require_view(request: HttpRequest) -> None:
 @login_required
 def decision_list(request: HttpRequest) -> HttpResponse:
     _require_view(request)
+    q = search_text(request)
     tables = api.list_decisions()
+    if q:
+        tables = [t for t in tables if q.lower() in t.id.lower() or q in (t.name or "")]
     registry = api.default_registry()
     this_year = dt.date.today().year  # noqa: DTZ011 - calendar years
     uncovered = [y for y in (this_year, this_year + 1) if not calendar.is_covered(y)]
@@ -34,6 +38,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         "decisions/list.html",
         {
             "tables": tables,
+            "q": q,
             "errors": registry.errors if is_admin(request.user) else {},
             "uncovered": uncovered,
             "is_admin": is_admin(request.user),

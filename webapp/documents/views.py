@@ -6,21 +6,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from documents import selectors, services
+from documents.models import DocumentKind
 from documents.verify import InvalidPdf, verify_pdf
 from domain.organisations.roles import Role
 from security.acl import verify_assignments
 from security.chain import verify_chain
 from webapp.acting import acting_user
+from webapp.listing import choice, paginate, search_text
 from webapp.refusals import attempt
 
 from .api import read_pdf_upload
 
+DOCUMENTS_PER_PAGE = 30
 ALERT = {"valid": "success", "altered": "danger", "unknown_seal": "danger", "revoked_seal": "warning", "not_found": "secondary"}
 
 
@@ -65,9 +68,17 @@ def download(request: HttpRequest, code: str) -> FileResponse:
 
 @login_required
 def document_list(request: HttpRequest) -> HttpResponse:
+    """Documents the user may see, newest first; search by title or number (文号), filter by kind."""
     user = acting_user(request)
-    page = Paginator(selectors.documents_for(user), 30).get_page(request.GET.get("page"))
-    return render(request, "documents/list.html", {"page": page})
+    filters = {"q": search_text(request), "kind": choice(request, "kind", DocumentKind.choices)}
+    # a document sealed twice by the user's organisation (unit seal and legal representative's seal) is one row
+    documents = selectors.documents_for(user).distinct()
+    if filters["q"]:
+        documents = documents.filter(Q(title__icontains=filters["q"]) | Q(number__icontains=filters["q"]))
+    if filters["kind"]:
+        documents = documents.filter(kind=filters["kind"])
+    page = paginate(request, documents, per_page=DOCUMENTS_PER_PAGE, filters=filters)
+    return render(request, "documents/list.html", {"page": page, "params": filters, "kinds": DocumentKind.choices})
 
 
 def _may_revoke(user, seal) -> bool:  # noqa: ANN001
@@ -78,10 +89,15 @@ def _may_revoke(user, seal) -> bool:  # noqa: ANN001
 
 @login_required
 def seal_list(request: HttpRequest, status: int = 200) -> HttpResponse:
+    """Seals by organisation; search by seal or organisation name."""
     user = acting_user(request)
-    seals = list(selectors.seals_for(user))
-    rows = [(seal, _may_revoke(user, seal)) for seal in seals]
-    return render(request, "documents/seals.html", {"rows": rows}, status=status)
+    q = search_text(request)
+    seals = selectors.seals_for(user)
+    if q:
+        seals = seals.filter(Q(name__icontains=q) | Q(organisation__name__icontains=q))
+    page = paginate(request, seals, filters={"q": q})
+    rows = [(seal, _may_revoke(user, seal)) for seal in page.object_list]
+    return render(request, "documents/seals.html", {"rows": rows, "page": page, "q": q}, status=status)
 
 
 @login_required

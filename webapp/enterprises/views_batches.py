@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -18,8 +18,11 @@ from domain.organisations.models import District
 from domain.organisations.roles import Role
 from domain.organisations.scoping import scope_of
 from webapp.acting import acting_user
+from webapp.listing import choice, paginate, search_text
 
 from .common import document_links, is_regulator, refused
+
+BATCH_CASES_PER_PAGE = 50
 
 
 def _batch_context(request: HttpRequest) -> dict:  # type: ignore[type-arg]
@@ -28,12 +31,18 @@ def _batch_context(request: HttpRequest) -> dict:  # type: ignore[type-arg]
     districts = (
         District.objects.all() if scope.kind == "all" else District.objects.filter(pk=scope.district_code)
     )
+    filters = {"q": search_text(request), "kind": choice(request, "kind", CheckKind.choices)}
+    batches = selectors.batches_visible_to(user)
+    if filters["q"]:
+        batches = batches.filter(Q(number__icontains=filters["q"]) | Q(title__icontains=filters["q"]))
+    if filters["kind"]:
+        batches = batches.filter(kind=filters["kind"])
     return {
-        "page": Paginator(selectors.batches_visible_to(user), 20).get_page(request.GET.get("page")),
+        "page": paginate(request, batches, filters=filters),
         "kinds": CheckKind.choices,
         "districts": districts,
         "can_publish": user.has_role(Role.CASE_OFFICER) or user.is_superuser,
-        "params": request.GET,
+        "params": filters,
     }
 
 
@@ -70,11 +79,15 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     batch = get_object_or_404(selectors.batches_visible_to(user), pk=pk)
-    cases = selectors.cases_visible_to(user).filter(batch=batch).prefetch_related("notices")
+    cases = selectors.cases_visible_to(user).filter(batch=batch)
     return render(
         request,
         "enterprises/batch_detail.html",
-        {"batch": batch, "cases": cases, "stats": selectors.case_statistics(cases)},
+        {
+            "batch": batch,
+            "cases": paginate(request, cases.prefetch_related("notices"), per_page=BATCH_CASES_PER_PAGE),
+            "stats": selectors.case_statistics(cases),
+        },
     )
 
 
@@ -83,17 +96,20 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     """An enterprise's notices (我的监管文书); regulators see those of their district."""
     user = acting_user(request)
     notices = selectors.notices_visible_to(user)
-    state = request.GET.get("state", "")
-    if state:
-        notices = notices.filter(state=state)
-    page = Paginator(notices, 20).get_page(request.GET.get("page"))
+    filters = {"q": search_text(request), "state": choice(request, "state", NoticeState.choices)}
+    if filters["q"]:
+        text = filters["q"]
+        notices = notices.filter(Q(number__icontains=text) | Q(title__icontains=text)
+                                 | Q(enterprise__name__icontains=text) | Q(enterprise__credit_code=text.upper()))
+    if filters["state"]:
+        notices = notices.filter(state=filters["state"])
     return render(
         request,
         "enterprises/notice_list.html",
         {
-            "page": page,
+            "page": paginate(request, notices, filters=filters),
             "states": NoticeState.choices,
-            "params": request.GET,
+            "params": filters,
             "regulator": is_regulator(request),
         },
     )
@@ -144,5 +160,9 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def public_notice_list(request: HttpRequest) -> HttpResponse:
     """Public-notice deliveries (公告送达), open to everyone."""
-    page = Paginator(selectors.public_notices(), 20).get_page(request.GET.get("page"))
-    return render(request, "enterprises/public_notices.html", {"page": page, "params": request.GET})
+    q = search_text(request)
+    notices = selectors.public_notices()
+    if q:
+        notices = notices.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(enterprise__name__icontains=q))
+    return render(request, "enterprises/public_notices.html", {"page": paginate(request, notices, filters={"q": q}),
+                                                               "q": q})

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -14,12 +13,12 @@ from openpyxl import Workbook
 
 from domain.enterprises import selectors
 from domain.enterprises.models import CaseState, SignOff
-from domain.organisations.models import District
 from security.audit import history_for
 from webapp.acting import acting_user
+from webapp.listing import choice, district_options, paginate, search_text
 from webapp.spreadsheets import append_row
 
-from .common import process_items
+from .common import is_regulator, process_items
 
 EXPORT_LIMIT = 5000
 
@@ -35,27 +34,36 @@ def _date(value: str) -> dt.date | None:
 def case_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     g = request.GET
+    districts = district_options(user, selectors.cases_visible_to(user))
+    batch, enterprise = search_text(request, "batch"), search_text(request, "enterprise")
+    district = choice(request, "district", [d.code for d in districts])
+    state = choice(request, "state", CaseState.choices)
+    date_from, date_to = _date(g.get("from", "")), _date(g.get("to", ""))
     cases = selectors.search_cases(
         user,
-        batch=g.get("batch", "").strip(),
-        enterprise=g.get("enterprise", "").strip(),
-        district=g.get("district", ""),
-        state=g.get("state", ""),
-        date_from=_date(g.get("from", "")),
-        date_to=_date(g.get("to", "")),
+        batch=batch,
+        enterprise=enterprise,
+        district=district,
+        state=state,
+        date_from=date_from,
+        date_to=date_to,
     )
+    filters = {"batch": batch, "enterprise": enterprise, "district": district, "state": state, "from": date_from,
+               "to": date_to}
     if g.get("export") == "xlsx":
         return _export(cases)
+    page = paginate(request, cases, filters=filters)
     return render(
         request,
         "enterprises/case_list.html",
         {
-            "page": Paginator(cases, 20).get_page(g.get("page")),
+            "page": page,
             "stats": selectors.case_statistics(cases),
-            "districts": District.objects.all(),
+            "districts": districts,
             "states": CaseState.choices,
             "params": g,
-            "query": g.urlencode(),
+            "query": page.query,
+            "can_publish": is_regulator(request),
         },
     )
 

@@ -3,30 +3,57 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from domain.enterprises import selectors, services
-from domain.enterprises.models import AccidentLevel, SafetyLicence
+from domain.enterprises.models import AccidentLevel, LicenceState, QualificationState, SafetyLicence
 from domain.errors import DomainError
 from domain.organisations.roles import Role
 from webapp.acting import acting_user
+from webapp.listing import choice, paginate, search_text
 
-from .common import refused
+from .common import is_regulator, refused
+
+CREDENTIAL_TABS = [("qualifications", "资质证书"), ("licences", "安全生产许可证")]
 
 
 @login_required
 def credential_list(request: HttpRequest) -> HttpResponse:
+    """Qualifications or safety licences (one tab each), by enterprise; search by enterprise name, credit code or
+    certificate number; state filter."""
     user = acting_user(request)
+    tab = choice(request, "tab", CREDENTIAL_TABS) or "qualifications"
+    q = search_text(request)
+    if tab == "licences":
+        states = LicenceState.choices
+        rows: QuerySet[Any] = selectors.licences_visible_to(user).order_by("enterprise__name", "licence_number")
+        number = "licence_number"
+    else:
+        states = QualificationState.choices
+        rows = selectors.qualifications_visible_to(user).order_by("enterprise__name", "category", "grade", "id")
+        number = "certificate_number"
+    filters = {"q": q, "state": choice(request, "state", states)}
+    if q:
+        rows = rows.filter(Q(enterprise__name__icontains=q) | Q(enterprise__credit_code=q.upper())
+                           | Q(**{f"{number}__icontains": q}))
+    if filters["state"]:
+        rows = rows.filter(state=filters["state"])
     return render(
         request,
         "enterprises/credential_list.html",
         {
-            "qualifications": selectors.qualifications_visible_to(user)[:200],
-            "licences": selectors.licences_visible_to(user)[:200],
+            "tab": tab,
+            "tabs": CREDENTIAL_TABS,
+            "page": paginate(request, rows, filters=filters),
+            "states": states,
+            "params": filters,
+            "regulator": is_regulator(request),
         },
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -14,6 +14,7 @@ from domain.errors import DomainError
 from domain.organisations.roles import Role
 from security.audit import history_for
 from webapp.acting import acting_user
+from webapp.listing import choice, paginate, search_text
 
 from .common import document_links, is_regulator, process_items, refused
 
@@ -22,16 +23,25 @@ from .common import document_links, is_regulator, process_items, refused
 def revocation_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     cases = selectors.revocations_visible_to(user)
-    state = request.GET.get("state", "")
-    if state:
-        cases = cases.filter(state=state)
+    filters = {"q": search_text(request), "kind": choice(request, "kind", RevocationKind.choices),
+               "state": choice(request, "state", RevocationState.choices)}
+    if text := filters["q"]:
+        cases = cases.filter(Q(number__icontains=text) | Q(enterprise__name__icontains=text)
+                             | Q(enterprise__credit_code=text.upper())
+                             | Q(qualification__certificate_number__icontains=text)
+                             | Q(licence__licence_number__icontains=text))
+    if filters["kind"]:
+        cases = cases.filter(kind=filters["kind"])
+    if filters["state"]:
+        cases = cases.filter(state=filters["state"])
     return render(
         request,
         "enterprises/revocation_list.html",
         {
-            "page": Paginator(cases, 20).get_page(request.GET.get("page")),
+            "page": paginate(request, cases, filters=filters),
+            "kinds": RevocationKind.choices,
             "states": RevocationState.choices,
-            "params": request.GET,
+            "params": filters,
             "can_open": user.has_role(Role.CASE_OFFICER),
         },
     )

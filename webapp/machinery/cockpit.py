@@ -28,6 +28,7 @@ def panels(user: Any) -> list[Panel]:
     return [
         Panel("在用起重机械", "number", value=by_state.get(MachineState.REGISTERED_IN_USE, 0), unit="台", order=40,
               link="/machinery/in-use/"),
-        Panel("30日内检验到期", "number", value=expiring, unit="台", order=41, link="/machinery/in-use/"),
+        Panel("30日内检验到期", "number", value=expiring, unit="台", order=41,
+              link="/machinery/in-use/?inspection=due"),
         Panel("起重机械（按状态）", "pie", [labels[s] for s in by_state], [float(n) for n in by_state.values()], order=42),
     ]

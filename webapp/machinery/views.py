@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,18 +26,24 @@ from domain.machinery.models import (
     RegistrationState,
     UseRegistration,
 )
-from domain.organisations.models import District
 from domain.organisations.scoping import scope_of
 from processes.models import ProcessInstance
 from security.audit import history_for
 from webapp.acting import acting_user
+from webapp.listing import choice, district_options, paginate, search_text
 from webapp.spreadsheets import append_row
 
 EXPORT_HEADER = ["备案编号", "设备类型", "规格型号", "制造单位", "出厂编号", "出厂日期", "额定能力", "产权单位", "状态", "安装工程"]
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
-    return {k: request.GET.get(k, "").strip() for k in ("text", "machine_type", "state", "owner", "site")}
+    return {
+        "text": search_text(request, "text"),
+        "machine_type": choice(request, "machine_type", MachineType.choices),
+        "state": choice(request, "state", MachineState.choices),
+        "owner": search_text(request, "owner"),
+        "site": search_text(request, "site"),
+    }
 
 
 @login_required
@@ -48,7 +53,7 @@ def machine_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.search_machines(user, **filters)
     if request.GET.get("export") == "xlsx":
         return _export(qs)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = paginate(request, qs, filters=filters)
     return render(
         request,
         "machinery/list.html",
@@ -151,18 +156,33 @@ def machine_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+INSPECTION_FILTERS = [("due", "30日内检验到期或已过期")]
+SITES_PER_PAGE = 10
+
+
 @login_required
 def in_use(request: HttpRequest) -> HttpResponse:
-    """Per-site list of machines in use (工地在用起重机械), with inspection expiry."""
-    site = request.GET.get("site", "").strip()
-    district = request.GET.get("district", "").strip()
-    by_site = selectors.machines_in_use_by_site(acting_user(request), site=site, district=district)
-    soon = timezone.localdate() + timedelta(days=30)
+    """Per-site list of machines in use (工地在用起重机械), with inspection expiry; sites in name order, ten a page.
+    ``?inspection=due`` keeps the machines whose inspection runs out within 30 days (the cockpit's drill-down)."""
+    user = acting_user(request)
+    today = timezone.localdate()
+    soon = today + timedelta(days=30)
+    districts = district_options(
+        user, selectors.registrations_visible_to(user).filter(state=RegistrationState.APPROVED),
+        "installation__site_district",
+    )
+    filters = {"site": search_text(request, "site"),
+               "district": choice(request, "district", [d.code for d in districts]),
+               "inspection": choice(request, "inspection", INSPECTION_FILTERS)}
+    by_site = selectors.machines_in_use_by_site(user, site=filters["site"], district=filters["district"])
+    sites = list(by_site.items())
+    if filters["inspection"] == "due":
+        sites = [(name, due) for name, rows in sites if (due := [r for r in rows if r.inspection_valid_until <= soon])]
     return render(
         request,
         "machinery/in_use.html",
-        {"by_site": by_site, "params": {"site": site, "district": district}, "districts": District.objects.all(),
-         "soon": soon, "today": timezone.localdate()},
+        {"page": paginate(request, sites, per_page=SITES_PER_PAGE, filters=filters), "params": filters,
+         "districts": districts, "inspections": INSPECTION_FILTERS, "soon": soon, "today": today},
     )
 
 

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST
 from domain.errors import DomainError
 from domain.personnel import selectors
 from domain.personnel.assistant.handoff import ask as ask_assistant
+from domain.personnel.models import HelpRequestState
 from webapp.acting import acting_user
+from webapp.listing import choice, paginate, search_text
 
 from .common import is_regulator, render_error
 
@@ -43,4 +45,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     if not is_regulator(user):
         return render(request, "personnel/help_queue.html", {"error": "只有主管部门工作人员可以查看人工客服队列。"}, status=403)
-    return render(request, "personnel/help_queue.html", {"requests": selectors.help_queue(user)[:100]})
+    filters = {"q": search_text(request), "state": choice(request, "state", HelpRequestState.choices)}
+    requests = selectors.help_queue(user)
+    if filters["q"]:
+        requests = requests.filter(question__icontains=filters["q"])
+    if filters["state"]:
+        requests = requests.filter(state=filters["state"])
+    return render(request, "personnel/help_queue.html", {"page": paginate(request, requests, filters=filters),
+                                                         "params": filters, "states": HelpRequestState.choices})

@@ -8,7 +8,7 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -20,16 +20,18 @@ from domain.organisations.scoping import scope_queryset
 from domain.personnel import rename, selectors, services
 from domain.personnel.models import CertificateClass, CertificateState
 from webapp.acting import acting_user
+from webapp.listing import choice, paginate, search_text
 from webapp.params import posted_pk
 from webapp.spreadsheets import append_row
 
-from .common import is_officer, render_error, require
+from .common import is_officer, is_regulator, render_error, require
 
 EXPORT_LIMIT = 20000
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
-    return {k: request.GET.get(k, "").strip() for k in ("text", "klass", "state", "employer")}
+    return {"text": search_text(request, "text"), "klass": choice(request, "klass", CertificateClass.choices),
+            "state": choice(request, "state", CertificateState.choices), "employer": search_text(request, "employer")}
 
 
 @login_required
@@ -38,12 +40,12 @@ def query(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     params = _filters(request)
     qs = selectors.search_certificates(user, **params)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = paginate(request, qs, filters=params)
     stats = selectors.statistics(user)
     return render(request, "personnel/query.html", {
         "page": page, "params": params, "stats": stats, "classes": CertificateClass.choices,
         "states": CertificateState.choices, "state_labels": dict(CertificateState.choices),
-        "query_string": request.GET.urlencode(),
+        "query_string": page.query, "regulator": is_regulator(user),
     })
 
 
@@ -109,7 +111,11 @@ def _renames_context(request: HttpRequest) -> dict:
     user = acting_user(request)
     enterprises = scope_queryset(Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE), user,
                                  organisation_fields=["pk"], district_field="district")
-    return {"batches": selectors.renames_visible_to(user)[:50], "enterprises": enterprises.order_by("name"),
+    q = search_text(request)
+    batches = selectors.renames_visible_to(user)
+    if q:
+        batches = batches.filter(Q(old_name__icontains=q) | Q(new_name__icontains=q))
+    return {"page": paginate(request, batches, filters={"q": q}), "q": q, "enterprises": enterprises.order_by("name"),
             "can_start": is_officer(user)}
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from domain.sites import draw, selectors, services
 from domain.sites.models import DrawRound, DrawRoundState, SiteState
 from security.audit import history_for
 from webapp.acting import acting_user
+from webapp.listing import choice, district_options, paginate, search_text
 from webapp.refusals import attempt
 
 from .api import start_draw
@@ -29,21 +29,27 @@ from .api import start_draw
 @login_required
 def site_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    flag = request.GET.get("general_decoration", "")
-    drawn = request.GET.get("drawn", "")
+    districts = district_options(user, selectors.sites_visible_to(user))
+    filters = {
+        "q": search_text(request),
+        "district": choice(request, "district", [d.code for d in districts]),
+        "general_decoration": choice(request, "general_decoration", ("1", "0")),
+        "drawn": choice(request, "drawn", ("1", "0")),
+        "state": choice(request, "state", SiteState.choices),
+    }
     qs = selectors.search_sites(
         user,
-        text=request.GET.get("q", "").strip(),
-        district=request.GET.get("district", ""),
-        general_decoration=None if flag == "" else flag == "1",
-        drawn=None if drawn == "" else drawn == "1",
-        state=request.GET.get("state", ""),
+        text=filters["q"],
+        district=filters["district"],
+        general_decoration=None if filters["general_decoration"] == "" else filters["general_decoration"] == "1",
+        drawn=None if filters["drawn"] == "" else filters["drawn"] == "1",
+        state=filters["state"],
     )
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "sites/site_list.html",
-        {"page": page, "districts": District.objects.all(), "states": SiteState.choices, "params": request.GET},
+        {"page": paginate(request, qs, filters=filters), "districts": districts, "states": SiteState.choices,
+         "params": filters},
     )
 
 
@@ -82,14 +88,24 @@ def draw_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(user)
     can_start = user.has_role(Role.CASE_OFFICER) or user.is_sysadmin
     districts = District.objects.all() if scope.kind == "all" else District.objects.filter(pk=scope.district_code)
+    all_districts = list(District.objects.all())
+    district_codes = [d.code for d in all_districts]
 
     def page(status: int) -> HttpResponse:
-        listed = Paginator(selectors.draw_rounds_visible_to(user), 20).get_page(request.GET.get("page"))
+        # draw records are public: everyone may filter them by any district
+        filters = {"q": search_text(request), "district": choice(request, "district", district_codes)}
+        rounds = selectors.draw_rounds_visible_to(user)
+        if filters["q"]:
+            rounds = rounds.filter(round_key__icontains=filters["q"])
+        if filters["district"]:
+            rounds = rounds.filter(district_id=filters["district"])
         return render(
             request,
             "sites/draw_list.html",
             {
-                "page": listed,
+                "page": paginate(request, rounds, filters=filters),
+                "params": filters,
+                "all_districts": all_districts,
                 "districts": districts,
                 "can_start": can_start,
                 "default_round": timezone.localdate().strftime("%Y-%m"),

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from processes.models import InstanceStatus
 from tasks.attachments import referenced_attachments, store_attachment
 from tasks.models import Attachment
 from webapp.acting import acting_user
+from webapp.listing import choice, paginate, search_text
 
 from .actions import start_procedure
 from .casedata import case_context
@@ -45,13 +45,13 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
 def applications(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     qs = my_applications(user)
-    status = request.GET.get("status", "")
-    if status in InstanceStatus.values:
+    status = choice(request, "status", InstanceStatus.choices)
+    if status:
         qs = qs.filter(status=status)
-    search = request.GET.get("q", "").strip()[:100]
+    search = search_text(request)
     if search:
         qs = qs.filter(Q(business_key__icontains=search) | Q(data__project_name__icontains=search))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, per_page=PAGE_SIZE, filters={"q": search, "status": status})
     return render(
         request,
         "workflow/applications.html",

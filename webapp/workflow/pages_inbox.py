@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from tasks.listing import ItemList
 from tasks.models import Attachment, WorkItem, WorkItemStatus
 from tasks.selectors import Filters, counts_for, inbox_list, may_see_item_data
 from webapp.acting import acting_user
+from webapp.listing import paginate, search_text
 from webapp.refusals import attempt
 
 from .actions import complete_item
@@ -58,10 +58,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if tab not in dict(TABS):
         tab = "mine"
     process = request.GET.get("process", "")[:100]
-    search = request.GET.get("q", "").strip()[:100]
+    search = search_text(request)
     identities = identities_of(user)
     qs = _tab_list(user, tab, process=process, search=search, identities=identities)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, per_page=PAGE_SIZE, filters=("q", "process"))
     processes = ProcessDefinition.objects.order_by("key").values_list("key", "name").distinct()
     return render(
         request,

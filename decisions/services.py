@@ -42,6 +42,12 @@ def delete_override(*, override: WorkingDayOverride, acting_user: Any) -> None:
     override.delete()
 
 
+def _snapshot(ruleset: RuleSet) -> dict[str, Any]:
+    """What a rule set says, as the trail keeps it."""
+    return {"key": ruleset.key, "version": ruleset.version, "active": ruleset.active,
+            "variables": ruleset.variables, "rules": ruleset.rules}
+
+
 @transaction.atomic
 def save_ruleset(*, ruleset: RuleSet, acting_user: Any) -> RuleSet:
     """Validate and save a rule set (预警规则集); each change raises its version."""
@@ -56,13 +62,7 @@ def save_ruleset(*, ruleset: RuleSet, acting_user: Any) -> RuleSet:
         actor=acting_user,
         subject=ruleset,
         summary=f"保存预警规则集 {ruleset.key}（第 {ruleset.version} 版）",
-        after={
-            "key": ruleset.key,
-            "version": ruleset.version,
-            "active": ruleset.active,
-            "variables": ruleset.variables,
-            "rules": ruleset.rules,
-        },
+        after=_snapshot(ruleset),
     )
     return ruleset
 
@@ -75,12 +75,6 @@ def delete_ruleset(*, ruleset: RuleSet, acting_user: Any) -> None:
         actor=acting_user,
         subject=ruleset,
         summary=f"删除预警规则集 {ruleset.key}（第 {ruleset.version} 版）",
-        before={
-            "key": ruleset.key,
-            "version": ruleset.version,
-            "active": ruleset.active,
-            "variables": ruleset.variables,
-            "rules": ruleset.rules,
-        },
+        before=_snapshot(ruleset),
     )
     ruleset.delete()

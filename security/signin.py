@@ -2,18 +2,16 @@
 
 Fed by Django's auth signals, so the web login, the admin and the 一网通办 single sign-on all record alike. A failed
 login names the account it was for; a username no account has is kept masked (it may be a password typed into the
-wrong box), as the lockout records do (``throttle.describe``)."""
+wrong box), as the lockout records do (``throttle.account_named``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from . import audit
-from .fields import mask
-from .throttle import client_ip
+from .throttle import account_named, client_ip
 
 
 def _via(request: Any) -> str:
@@ -35,9 +33,9 @@ def on_logged_out(sender: Any, request: Any, user: Any, **kw: Any) -> None:
 
 
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
-    name = str(credentials.get("username", ""))[:150]
-    account = get_user_model().objects.filter(username__iexact=name).first() if name else None
-    who = account.get_username() if account is not None else mask(name, 1, 1)
+    account, who = account_named(str(credentials.get("username", ""))[:150])
+    if account is not None:
+        who = account.get_username()
     with transaction.atomic():
         audit.record(action="security.login_failed", subject=account, summary=f"登录失败：账户 {who}",
                      data={"username": who, "known_account": account is not None, "ip": client_ip(request),

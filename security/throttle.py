@@ -78,19 +78,23 @@ def register_failure(username: str, request: Any = None) -> None:
             row.save()
 
 
-def describe(row: LoginThrottle) -> tuple[Any, str, str]:
-    """``(subject, key, who)`` for the trail: the account a ``user:`` row locks (or the row of an address), the key
-    and a Chinese label. A username no account has is masked: it may be a password typed into the wrong box."""
+def account_named(name: str) -> tuple[Any, str]:
+    """The account a typed login name is for (or ``None``) and how the trail may write the name: as typed when an
+    account has it, masked when none does (it may be a password typed into the wrong box)."""
     from django.contrib.auth import get_user_model
 
     from .fields import mask
 
+    account = get_user_model().objects.filter(username__iexact=name).first() if name else None
+    return account, name if account is not None else mask(name, 1, 1)
+
+
+def describe(row: LoginThrottle) -> tuple[Any, str, str]:
+    """``(subject, key, who)`` for the trail: the account a ``user:`` row locks (or the row of an address), the key
+    and a Chinese label (a username no account has masked, :func:`account_named`)."""
     if not row.key.startswith("user:"):
         return row, row.key, f"来源地址 {row.key[3:]}"
-    name = row.key[5:]
-    account = get_user_model().objects.filter(username__iexact=name).first()
-    if account is None:
-        name = mask(name, 1, 1)
+    account, name = account_named(row.key[5:])
     return account, f"user:{name}", f"账户 {name}"
 
 

@@ -5,17 +5,23 @@ has a permission-checked download view that sends it as an attachment (so an upl
 platform's origin). The accepted kinds are the documents a construction-market case carries.
 
 The default storage, :class:`TransactionalFileSystemStorage`, deletes a file again when the database transaction it
-was written in is rolled back (see the notes above it)."""
+was written in is rolled back (see the notes above it); :func:`sweep_orphan_files` deletes, nightly, the files no row
+names any more."""
 
 from __future__ import annotations
 
 import logging
 import os
+import stat
+import time
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.apps import apps
 from django.core.files.storage import FileSystemStorage
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
@@ -178,3 +184,165 @@ class TransactionalFileSystemStorage(FileSystemStorage):
         if connection.in_atomic_block or (connection.connection is not None and not connection.autocommit):
             _ledger(connection).note(self.path(name))  # the path now: MEDIA_ROOT may change before the rollback
         return name
+
+
+# ------------------------------------------------------------------------------------------------ orphan files sweep
+#
+# What the ledger above cannot settle: a process killed in the middle of a transaction (its rollback never runs in
+# Python), a delete that failed, a row deleted later (Django never deletes a ``FileField``'s file with its row), a
+# document's earlier revision replaced by its sealed one (the sealed PDF carries it as an incremental update). Those
+# files stay under ``MEDIA_ROOT`` with no row pointing at them: personal data nobody can reach through the
+# permission-checked views, and disk nobody can account for. The nightly sweep (``flows/storage_sweep.py``,
+# ``manage.py sweep_orphan_files``) deletes every file under the default storage that no ``FileField`` of any model
+# names and that is older than the grace period (``ORPHAN_FILE_GRACE_HOURS``: a transaction still open may have
+# written it and not committed yet).
+
+SWEEP_BATCH = 500  # names checked against the database per query
+
+
+@dataclass
+class OrphanSweep:
+    """What one sweep found (and, unless it was a dry run, deleted)."""
+
+    dry_run: bool
+    grace_hours: int
+    scanned: int = 0  # files under the storage's root
+    recent: int = 0  # not referenced but inside the grace period: left alone
+    orphans: list[str] = field(default_factory=list)  # storage names, sorted
+    orphan_bytes: int = 0
+    failed: list[str] = field(default_factory=list)  # could not be deleted (logged)
+
+    def summary(self) -> str:
+        verb = "可清理" if self.dry_run else "已清理"
+        text = (
+            f"扫描文件 {self.scanned} 个，{verb}无引用文件 {len(self.orphans)} 个（{_human_size(self.orphan_bytes)}），"
+            f"宽限期（{self.grace_hours} 小时）内未处理 {self.recent} 个"
+        )
+        if self.failed:
+            text += f"，删除失败 {len(self.failed)} 个"
+        return text
+
+    def as_data(self, sample: int = 50) -> dict[str, Any]:
+        """For the audit record: the counts and the first ``sample`` names (the full list is in the command's
+        output)."""
+        return {
+            "dry_run": self.dry_run,
+            "grace_hours": self.grace_hours,
+            "scanned": self.scanned,
+            "recent": self.recent,
+            "orphans": len(self.orphans),
+            "orphan_bytes": self.orphan_bytes,
+            "failed": len(self.failed),
+            "names": self.orphans[:sample],
+        }
+
+
+def _human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"  # pragma: no cover - the loop always returns
+
+
+def file_fields_on(storage: Any) -> list[tuple[type[models.Model], Any]]:
+    """Every concrete ``FileField`` (and subclass) of every installed model whose files go to ``storage``."""
+    found = []
+    for model in apps.get_models():
+        meta: Any = model._meta
+        if meta.proxy or not meta.managed:
+            continue
+        for model_field in meta.concrete_fields:
+            if isinstance(model_field, models.FileField) and _same_storage(model_field.storage, storage):
+                found.append((model, model_field))
+    return found
+
+
+def _same_storage(one: Any, other: Any) -> bool:
+    return one is other or (
+        isinstance(one, FileSystemStorage)
+        and isinstance(other, FileSystemStorage)
+        and os.path.realpath(one.location) == os.path.realpath(other.location)
+    )
+
+
+def _referenced(names: list[str], fields: list[tuple[type[models.Model], Any]]) -> set[str]:
+    """Which of ``names`` some row still names."""
+    found: set[str] = set()
+    for model, model_field in fields:
+        wanted = [name for name in names if name not in found]
+        if not wanted:
+            break
+        found.update(
+            model._base_manager.filter(**{f"{model_field.attname}__in": wanted}).values_list(model_field.attname, flat=True)
+        )
+    return found
+
+
+def _walk(root: str) -> Iterator[tuple[str, os.stat_result]]:
+    """Every regular file under ``root`` (links are not followed: a link out of the media directory is not ours),
+    as its storage name (``/``-separated, relative to ``root``) and its ``lstat``."""
+    for directory, subdirectories, files in os.walk(root, followlinks=False):
+        subdirectories.sort()
+        for file_name in sorted(files):
+            path = os.path.join(directory, file_name)
+            try:
+                status = os.lstat(path)
+            except FileNotFoundError:  # deleted while we walked
+                continue
+            if stat.S_ISREG(status.st_mode):
+                yield os.path.relpath(path, root).replace(os.sep, "/"), status
+
+
+def sweep_orphan_files(*, grace_hours: int | None = None, dry_run: bool = False, storage: Any = None) -> OrphanSweep:
+    """Delete (``dry_run``: only list) the files under ``storage`` (the default storage) that no ``FileField`` of
+    any model names and that were last modified more than ``grace_hours`` ago (``settings.ORPHAN_FILE_GRACE_HOURS``).
+
+    Names are checked against the database in batches, so the sweep runs in bounded memory however many files there
+    are. A file that cannot be deleted is logged and reported, never raised: the next run tries again.
+    """
+    from django.conf import settings
+    from django.core.files.storage import default_storage
+
+    storage = storage if storage is not None else default_storage
+    grace_hours = settings.ORPHAN_FILE_GRACE_HOURS if grace_hours is None else grace_hours
+    if grace_hours < 1:
+        raise ValueError("宽限期至少 1 小时：更短会删掉尚未提交的事务刚写入的文件。")
+    report = OrphanSweep(dry_run=dry_run, grace_hours=grace_hours)
+    root = getattr(storage, "location", None)
+    if not root or not os.path.isdir(root):
+        return report  # nothing stored yet
+    fields = file_fields_on(storage)
+    cutoff = time.time() - grace_hours * 3600
+    batch: list[tuple[str, os.stat_result]] = []
+
+    def settle(batch: list[tuple[str, os.stat_result]]) -> None:
+        referenced = _referenced([name for name, _status in batch], fields)
+        for name, status in batch:
+            if name in referenced:
+                continue
+            if status.st_mtime > cutoff:
+                report.recent += 1
+                continue
+            report.orphans.append(name)
+            report.orphan_bytes += status.st_size
+            if not dry_run:
+                try:
+                    os.remove(os.path.join(root, name))
+                except FileNotFoundError:
+                    pass
+                except OSError:
+                    logger.warning("could not delete the orphan file %s", name, exc_info=True)
+                    report.failed.append(name)
+
+    for entry in _walk(root):
+        report.scanned += 1
+        batch.append(entry)
+        if len(batch) >= SWEEP_BATCH:
+            settle(batch)
+            batch = []
+    if batch:
+        settle(batch)
+    report.orphans.sort()
+    return report

@@ -55,6 +55,7 @@ class Config:
     yiwangtongban_client_id: str = "jianguan"
     yiwangtongban_secret: str = ""
     personnel_notice_days: int = 5
+    orphan_file_grace_hours: int = 24
     https: bool = False
 
 
@@ -158,6 +159,8 @@ def load(environment: dict[str, str] | None = None) -> Config:
         yiwangtongban_secret=env.str("YIWANGTONGBAN_SECRET", default="") or _derived_secret(var_dir, "yiwangtongban"),
         # 公示期 of safety-staff review opinions, in working days (unconfirmed: a setting, not a constant)
         personnel_notice_days=env.int("PERSONNEL_NOTICE_DAYS", default=5),
+        # the nightly orphan-file sweep leaves files younger than this alone (a transaction may still be writing them)
+        orphan_file_grace_hours=env.int("ORPHAN_FILE_GRACE_HOURS", default=24),
         # served over HTTPS (directly or behind a TLS-terminating proxy that sets X-Forwarded-Proto)
         https=env.bool("HTTPS", default=False),
     )

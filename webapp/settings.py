@@ -182,6 +182,7 @@ YIWANGTONGBAN_URL = CONFIG.yiwangtongban_url
 YIWANGTONGBAN_CLIENT_ID = CONFIG.yiwangtongban_client_id
 YIWANGTONGBAN_SECRET = CONFIG.yiwangtongban_secret
 PERSONNEL_NOTICE_DAYS = CONFIG.personnel_notice_days
+ORPHAN_FILE_GRACE_HOURS = CONFIG.orphan_file_grace_hours  # domain.storage.sweep_orphan_files
 
 SESSION_COOKIE_HTTPONLY = True
 if CONFIG.https:

@@ -199,7 +199,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"jianguan": {"level": "INFO"}},
+    "loggers": {
+        "jianguan": {"level": "INFO"},
+        # SpiffWorkflow lists every task of the workflow for each of its log lines while this logger's own level is
+        # unset (below INFO); its INFO lines never reach the WARNING root anyway
+        "spiff.workflow": {"level": "WARNING"},
+    },
 }
 
 if TESTING:

@@ -54,6 +54,17 @@ def declared(definition: Any) -> frozenset[str]:
     return names
 
 
+def declared_in_any_version(process_key: str) -> frozenset[str]:
+    """The names any published version of ``process_key`` marks (a mark added in version N+1 covers the copies
+    written under version N: :mod:`.redaction` masks them, and the case page offers them for disclosure)."""
+    from processes.models import ProcessDefinition
+
+    names: frozenset[str] = frozenset()
+    for definition in ProcessDefinition.objects.filter(key=process_key).only("pk", "content_hash", "forms"):
+        names |= declared(definition)
+    return names
+
+
 def redact(value: Any, names: frozenset[str]) -> Any:
     """A copy of JSON-safe ``value`` with the string values of ``names`` (at any depth) masked, and those values
     masked wherever else they were copied into a string (a service's result, a script's summary line)."""
@@ -102,7 +113,9 @@ def disclosed_value(instance: Any, name: str) -> Any:
     from .session import all_tasks, variables_of
     from .spiff import load_state
 
-    if name not in declared(instance.definition) or not instance.state:
+    if not instance.state or (
+        name not in declared(instance.definition) and name not in declared_in_any_version(instance.process_key)
+    ):
         return None
     spec, subprocess_specs = definitions.specs_for(instance.definition)
     workflow = load_state(instance.state, instance.serializer_version, spec, subprocess_specs)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from processes import engine
+from processes.engine import pii
 from processes.models import ProcessInstance
 from tasks.models import Attachment, WorkItem, WorkItemStatus
 from tasks.selectors import items_of_instance, may_see_item_data
@@ -32,6 +33,7 @@ def application_html(instance: ProcessInstance, attachments: dict[int, Attachmen
     return render_form(
         proc.start_form, proc.start_ui, instance.variables, readonly=True, attachments=attachments,
         disclose=lambda key: reverse("workflow:case-disclose", args=[instance.pk, key]),
+        personal=pii.declared_in_any_version(instance.process_key),
     )
 
 

@@ -219,14 +219,17 @@ def render_form(
     readonly: bool = False,
     attachments: dict[int, Any] | None = None,
     disclose: Callable[[str], str] | None = None,
+    personal: frozenset[str] = frozenset(),
 ) -> SafeString:
-    """``disclose`` (read-only forms): the URL that shows a personal-data field (``x-pii``) in full, by field key;
-    such a field gets a 显示 button next to its masked value."""
+    """``disclose`` (read-only forms): the URL that shows a personal-data field (``x-pii``, or named in
+    ``personal``: marked by a later version of the process) in full, by field key; such a field gets a 显示 button
+    next to its masked value."""
     fields = build_fields(schema, ui, data, errors, readonly=readonly, attachments=attachments)
     if disclose is not None:
         properties = (schema or {}).get("properties") or {}
         for f in fields:
-            if (properties.get(f.key) or {}).get("x-pii") is True and f.value:
+            marked = (properties.get(f.key) or {}).get("x-pii") is True or f.key in personal
+            if marked and f.value:
                 f.attrs["disclose"] = disclose(f.key)
     general = (errors or {}).get("__all__", [])
     template = "workflow/form/readonly.html" if readonly else "workflow/form/fields.html"

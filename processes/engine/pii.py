@@ -71,7 +71,7 @@ def redact(value: Any, names: frozenset[str]) -> Any:
     if not names:
         return value
     found: set[str] = set()
-    _values(value, names, found)
+    marked_values(value, names, found)
     secrets = sorted((s for s in found if len(s) >= MIN_SCRUBBED), key=len, reverse=True)
     return _redact(value, names, [(s, mask(s)) for s in secrets])
 
@@ -79,16 +79,17 @@ def redact(value: Any, names: frozenset[str]) -> Any:
 MIN_SCRUBBED = 4  # shorter marked values are masked under their own name only (scrubbing "12" would garble text)
 
 
-def _values(value: Any, names: frozenset[str], found: set[str]) -> None:
+def marked_values(value: Any, names: frozenset[str], found: set[str]) -> None:
+    """Collect into ``found`` the non-empty strings ``value`` holds under a name in ``names``, at any depth."""
     if isinstance(value, dict):
         for key, item in value.items():
             if key in names and isinstance(item, str) and item:
                 found.add(item)
             else:
-                _values(item, names, found)
+                marked_values(item, names, found)
     elif isinstance(value, list):
         for item in value:
-            _values(item, names, found)
+            marked_values(item, names, found)
 
 
 def _redact(value: Any, names: frozenset[str], secrets: list[tuple[str, str]]) -> Any:

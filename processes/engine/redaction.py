@@ -172,11 +172,11 @@ def _redact_batch(ids: list[int], names: frozenset[str], counts: KeyCounts, dry_
     # what each instance's copies hold under a marked name: masked also where another copy repeats it in a string
     secrets: dict[int, set[str]] = {pk: set() for pk in snapshots}
     for pk, data in snapshots.items():
-        _marked_values(data, names, secrets[pk])
+        pii.marked_values(data, names, secrets[pk])
     for _pk, instance_id, details in history:
-        _marked_values(details, names, secrets.setdefault(instance_id, set()))
+        pii.marked_values(details, names, secrets.setdefault(instance_id, set()))
     for _pk, instance_id, data, _summary in items:
-        _marked_values(data, names, secrets.setdefault(instance_id, set()))
+        pii.marked_values(data, names, secrets.setdefault(instance_id, set()))
 
     changed_instances = []
     for pk, data in snapshots.items():
@@ -208,20 +208,6 @@ def _redact_batch(ids: list[int], names: frozenset[str], counts: KeyCounts, dry_
     ProcessHistory.objects.bulk_update(changed_history, ["details"], batch_size=100)
     WorkItem.objects.bulk_update(changed_data, ["data"], batch_size=100)
     WorkItem.objects.bulk_update(changed_summary, ["summary"], batch_size=100)
-
-
-def _marked_values(value: Any, names: frozenset[str], found: set[str]) -> None:
-    """Collect the non-empty strings ``value`` holds under a name in ``names``, at any depth (as :func:`pii.redact`
-    finds them)."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key in names and isinstance(item, str) and item:
-                found.add(item)
-            else:
-                _marked_values(item, names, found)
-    elif isinstance(value, list):
-        for item in value:
-            _marked_values(item, names, found)
 
 
 def _redact(value: Any, names: frozenset[str], secrets: Iterable[str]) -> Any:

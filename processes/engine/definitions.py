@@ -219,6 +219,9 @@ def publish_directory(
                       "content_hash": digest, "decisions": sorted(bundle.dmn_files)},
             )
             results.append((definition, True))
+    from . import pii  # (pii imports this module)
+
+    pii.forget(key for key, *_rest in processes)  # a new version's marks apply at once in this process
     return results
 
 

@@ -55,7 +55,7 @@ def append(
     now: dt.datetime,
 ) -> None:
     rows = []
-    personal = pii.declared(instance.definition)
+    personal = pii.masked_names(instance.definition)
     for task in sorted(completed, key=lambda t: t.last_state_change):
         spec = task.task_spec
         if getattr(spec, "bpmn_id", None) is None:

@@ -69,7 +69,7 @@ def sync(
             raise
         return
     ready = [ready_task(instance, t) for t in ready_user_tasks(tasks)] if active else []
-    personal = pii.declared(instance.definition)
+    personal = pii.masked_names(instance.definition)
     completed = [
         CompletedTask(
             task_id=str(task_id),

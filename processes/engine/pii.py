@@ -11,6 +11,7 @@ copied into (a service's result, a script's summary line).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -52,6 +53,29 @@ def declared(definition: Any) -> frozenset[str]:
     if names is None:
         names = _DECLARED[key] = names_in((definition.forms or {}).values())
     return names
+
+
+ANY_VERSION_TTL = 60.0  # seconds another process may mask by the marks it read before a new version was published
+_ANY_VERSION: dict[str, tuple[float, int, frozenset[str]]] = {}  # key -> (read at, newest version pk, names)
+
+
+def masked_names(definition: Any) -> frozenset[str]:
+    """What the engine masks in an instance's readable copies: the names its own version marks and those any
+    version of its process marks. A mark added in a later version covers the running instances of older versions
+    from their next step: at once in the process that published it, within ``ANY_VERSION_TTL`` in the others
+    (each process reads its key's marks at most once a minute, and at once when it meets a newer version)."""
+    own = declared(definition)
+    now = time.monotonic()
+    entry = _ANY_VERSION.get(definition.key)
+    if entry is None or now - entry[0] > ANY_VERSION_TTL or definition.pk > entry[1]:
+        entry = _ANY_VERSION[definition.key] = (now, definition.pk, declared_in_any_version(definition.key))
+    return own | entry[2] if entry[2] - own else own
+
+
+def forget(process_keys: Iterable[str]) -> None:
+    """Drop the cached marks of these keys (a version was published in this process)."""
+    for key in process_keys:
+        _ANY_VERSION.pop(key, None)
 
 
 def declared_in_any_version(process_key: str) -> frozenset[str]:

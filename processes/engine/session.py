@@ -158,7 +158,7 @@ class Session:
         instance.state = dump_state(self.workflow)
         instance.serializer_version = SERIALIZER_VERSION
         # the readable snapshot masks personal data; the real values stay in the encrypted state
-        instance.data = pii.redact(json_safe(variables_of(self.workflow, tasks)), pii.declared(instance.definition))
+        instance.data = pii.redact(json_safe(variables_of(self.workflow, tasks)), pii.masked_names(instance.definition))
         self._write(instance, now)
         newly_completed = [
             t for t in tasks if t.state == TaskState.COMPLETED and t.id not in self.completed_before

@@ -4,6 +4,7 @@ on it, version 2 marks them."""
 
 import json
 import shutil
+import time
 from io import StringIO
 
 import pytest
@@ -63,6 +64,37 @@ def cases(tmp_path, user, publish):
     review = engine.start("test_review", variables={"district_code": "310115", "phone": PHONE}, acting_user=officer)
     assert old.status == new.status == InstanceStatus.COMPLETED
     return old, new, review
+
+
+def test_a_mark_added_by_a_new_version_covers_the_running_instances_of_older_ones(tmp_path, user, monkeypatch):
+    """Once version 2 marks the phone, an instance still running on version 1 masks it from its next step on: at
+    once in the process that published version 2, within a minute in the others (they re-read the marks)."""
+    directory = tmp_path / "personal"
+    shutil.copytree(FIXTURES / "personal", directory)
+    form = directory / "contact.schema.json"
+    marked = form.read_text(encoding="utf-8")
+    form.write_text(marked.replace(MARK, ""), encoding="utf-8")
+    definitions.publish_directory(directory, procedure="personal")
+    officer = user("officer_pd")
+    waiting = engine.start("test_personal", variables={"district_code": "310115", "phone": PHONE},
+                           acting_user=officer)
+    other = engine.start("test_personal", variables={"district_code": "310115", "phone": OTHER_PHONE},
+                         acting_user=officer)
+    form.write_text(marked, encoding="utf-8")
+    definitions.publish_directory(directory, procedure="personal")
+    data = {"contact": "杨帆", "phone": PHONE, "witnesses": [{"name": "李梅", "id_number": ID_NUMBER}]}
+    done = engine.complete_task(waiting.pk, ready_tasks(waiting)["contact"], data=data, acting_user=officer)
+    assert done.definition.version == 1 and done.status == InstanceStatus.COMPLETED
+    copies = _text(_copies(done))
+    assert ID_NUMBER not in copies and "310***********1234" in copies
+    assert done.data["phone"] == "138****5678"
+    # another process read version 1's marks before version 2 existed: it masks by them until they are a minute old
+    pii._ANY_VERSION["test_personal"] = (time.monotonic(), 10**9, frozenset())
+    assert pii.masked_names(done.definition) == frozenset()
+    data = {"contact": "杨帆", "phone": OTHER_PHONE, "witnesses": [{"name": "李梅", "id_number": ID_NUMBER}]}
+    monkeypatch.setattr(pii, "ANY_VERSION_TTL", -1.0)  # the minute has passed
+    later = engine.complete_task(other.pk, ready_tasks(other)["contact"], data=data, acting_user=officer)
+    assert ID_NUMBER not in _text(_copies(later)) and later.data["phone"] == "139****4321"
 
 
 def _copies(instance):

@@ -62,6 +62,14 @@ CASES: list[tuple[str, str, str, str, list[tuple[str, str, dict[str, Any]]]]] = 
             )
         ],
     ),
+    ("DEMO-GA-006", "ent_builder", "310115", "浦东御桥保障房桩基工程", []),
+    ("DEMO-GA-007", "ent_contractor", "310112", "闵行浦江镇配套道路", []),
+]
+
+#: Cases a system administrator intervened in (流程管控), with the reason on the audit trail.
+CONTROLLED = [
+    ("DEMO-GA-006", "suspend", "企业书面申请暂缓办理，待桩基方案专家论证后恢复"),
+    ("DEMO-GA-007", "terminate", "申请人书面撤回申请"),
 ]
 
 
@@ -104,6 +112,10 @@ def load(out: Callable[[str], None]) -> None:
                 instance_id=instance.pk, element_id=element, status=WorkItemStatus.OPEN
             )
             engine.complete_work_item(item.pk, data=data, acting_user=User.objects.get(username=actor))
+        for key, code, reason in CONTROLLED:
+            if key == business_key:
+                control = engine.suspend if code == "suspend" else engine.terminate
+                control(instance.pk, acting_user=User.objects.get(username="admin"), reason=reason)
         created += 1
     # one Pudong item past its due date, so the overdue highlighting has something to show
     WorkItem.objects.filter(

@@ -1,4 +1,7 @@
-"""Operator controls (流程管控): suspend, resume, terminate, and retry after an incident."""
+"""Operator controls (流程管控): suspend, resume, terminate, and retry after an incident.
+
+A control the instance's state does not allow (any more) raises :class:`TransitionNotAllowed` (409): the state moved
+on, or another operator acted first."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from SpiffWorkflow.util.task import TaskState
 
-from domain.errors import ProcedureError
+from domain.errors import TransitionNotAllowed
 from processes.models import InstanceStatus, ProcessInstance, TimerStatus
 from security import audit
 
@@ -30,7 +33,7 @@ def suspend(instance_id: int, *, acting_user: Any, reason: str = "") -> ProcessI
     with transaction.atomic():
         instance = lock(instance_id)
         if instance.status in TERMINAL or instance.status == InstanceStatus.SUSPENDED:
-            raise ProcedureError(f"流程当前状态为“{instance.get_status_display()}”，不能挂起")
+            raise TransitionNotAllowed(f"流程当前状态为“{instance.get_status_display()}”，不能挂起")
         ProcessInstance.objects.filter(pk=instance.pk).update(
             status=InstanceStatus.SUSPENDED, status_before_suspend=instance.status, revision=instance.revision + 1,
             updated_at=timezone.now(),
@@ -45,7 +48,7 @@ def resume(instance_id: int, *, acting_user: Any, reason: str = "") -> ProcessIn
     with transaction.atomic():
         instance = lock(instance_id)
         if instance.status != InstanceStatus.SUSPENDED:
-            raise ProcedureError("流程未挂起，无需恢复")
+            raise TransitionNotAllowed("流程未挂起，无需恢复")
         instance.status = instance.status_before_suspend or InstanceStatus.RUNNING
         session = Session.open(instance, acting_user=acting_user)
         session.save(status=session.status())
@@ -58,7 +61,7 @@ def terminate(instance_id: int, *, acting_user: Any, reason: str = "") -> Proces
     with transaction.atomic():
         instance = lock(instance_id)
         if instance.status in TERMINAL:
-            raise ProcedureError(f"流程已{instance.get_status_display()}，不能终止")
+            raise TransitionNotAllowed(f"流程已{instance.get_status_display()}，不能终止")
         session = Session.open(instance, acting_user=acting_user)
         session.workflow.cancel()
         instance.status = InstanceStatus.TERMINATED
@@ -73,7 +76,7 @@ def retry(instance_id: int, *, acting_user: Any, reason: str = "") -> ProcessIns
     with transaction.atomic():
         instance = lock(instance_id)
         if instance.status != InstanceStatus.ERROR:
-            raise ProcedureError("流程没有待处理的异常")
+            raise TransitionNotAllowed("流程没有待处理的异常")
         session = Session.open(instance, acting_user=acting_user)
         failed = [t for t in all_tasks(session.workflow) if t.state == TaskState.ERROR]
         for task in failed:

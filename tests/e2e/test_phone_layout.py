@@ -110,6 +110,13 @@ def test_main_pages_fit_a_phone_screen(demo_world, live_server, browser_page):
     login(page, base, "leader")
     assert_fits(page, base, "/cockpit/", ready=".jg-chart canvas")
 
+    # the administrator: process operations, and a suspended case with its controls
+    login(page, base, "admin")
+    assert_fits(page, base, "/operations/processes/")
+    assert_fits(page, base, "/operations/processes/?status=suspended")
+    assert_fits(page, base, first_link(page, r"/cases/\d+/"), ready="#jg-diagram[data-jg-ready='1']")
+    assert page.locator("#jg-controls").is_visible() and page.locator("text=该案件已挂起").is_visible()
+
     # an enterprise: its machinery and a machine's record
     login(page, base, "ent_lessor")
     assert_fits(page, base, "/machinery/")

@@ -34,11 +34,19 @@ PAGE_SIZE = 20
 
 @login_required
 def case_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_case(request, pk)
+
+
+def render_case(request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
+    """The case page (also drawn again, with a refusal's 4xx, when an operator's control was refused)."""
+    from webapp.operations.controls import REASON_MAX, controls_for
+
     user = acting_user(request)
     instance = instance_or_404(user, pk)
     state = engine.diagram_state(instance)
-    context = {**case_context(instance.pk, user=user), "diagram": state}
-    return render(request, "workflow/case.html", context)
+    context = {**case_context(instance.pk, user=user), "diagram": state,
+               "controls": controls_for(user, instance), "reason_max": REASON_MAX}
+    return render(request, "workflow/case.html", context, status=status)
 
 
 @login_required

@@ -1,0 +1,4 @@
+from domain.organisations.roles import Role
+from webapp.nav import NavItem
+
+ITEMS = [NavItem("流程运维", "operations:instances", roles=frozenset({Role.SYSADMIN}), order=85, icon="gear-wide-connected")]

@@ -137,3 +137,11 @@ def test_the_operations_list_is_for_administrators_only(client, flaky, user):
     assert _as(client, user, "ent_contractor").get("/operations/processes/").status_code == 403
     client.logout()
     assert client.get("/operations/processes/").status_code == 302  # to the login page
+
+
+def test_the_administrators_home_page_counts_incidents_and_suspended_cases(client, flaky, user):
+    _incident(user)
+    engine.suspend(_start(user).pk, acting_user=user("admin"), reason="暂缓")
+    home = _as(client, user, "admin").get("/").content.decode()
+    assert "异常待处理 1 个、已挂起 1 个流程实例" in home and 'href="/operations/processes/?status=error"' in home
+    assert "流程运维" not in _as(client, user, "officer_pd").get("/").content.decode()

@@ -35,6 +35,7 @@ AREA_LABELS = {
     "sites": "工地",
     "documents": "文书",
     "decisions": "规则",
+    "operations": "运维",
 }
 
 

@@ -116,6 +116,8 @@ def test_main_pages_fit_a_phone_screen(demo_world, live_server, browser_page):
     assert_fits(page, base, "/operations/processes/?status=suspended")
     assert_fits(page, base, first_link(page, r"/cases/\d+/"), ready="#jg-diagram[data-jg-ready='1']")
     assert page.locator("#jg-controls").is_visible() and page.locator("text=该案件已挂起").is_visible()
+    assert_fits(page, base, "/operations/definitions/")
+    assert_fits(page, base, "/operations/definitions/general_application/")
 
     # an enterprise: its machinery and a machine's record
     login(page, base, "ent_lessor")

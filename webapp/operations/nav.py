@@ -1,4 +1,7 @@
 from domain.organisations.roles import Role
 from webapp.nav import NavItem
 
-ITEMS = [NavItem("流程运维", "operations:instances", roles=frozenset({Role.SYSADMIN}), order=85, icon="gear-wide-connected")]
+ITEMS = [
+    NavItem("流程运维", "operations:instances", roles=frozenset({Role.SYSADMIN}), order=85, icon="gear-wide-connected"),
+    NavItem("流程版本", "operations:definitions", roles=frozenset({Role.SYSADMIN}), order=86, icon="diagram-3"),
+]

@@ -1,9 +1,12 @@
 from django.urls import include, path
 
-from . import views
+from . import versions, views
 
 _pages = [
     path("operations/processes/", views.instances, name="instances"),
+    path("operations/definitions/", versions.definitions, name="definitions"),
+    path("operations/definitions/<slug:key>/", versions.definition, name="definition"),
+    path("operations/definitions/<slug:key>/migrate/", versions.migrate, name="migrate"),
     path("cases/<int:pk>/control/<slug:code>/", views.control, name="control"),
 ]
 

@@ -93,11 +93,14 @@ def test_suspend_resume_and_terminate_from_the_case_page(client, flaky, user):
     officer = Client()
     officer.force_login(user("officer_pd"))
     assert "该案件已挂起，恢复前不能办理" in officer.get(f"/tasks/{item.pk}/").content.decode()
+    inbox = officer.get("/tasks/?tab=available").content.decode()
+    assert f'data-item="{item.pk}"' in inbox and "案件已挂起" in inbox
     # the state moved on: suspending again is a conflict, the page says so
     again = client.post(f"/cases/{instance.pk}/control/suspend/", {"reason": "重复操作"})
     assert again.status_code == 409 and "不能挂起" in again.content.decode()
     assert client.post(f"/cases/{instance.pk}/control/resume/", {"reason": "核查完毕"}).status_code == 302
     assert _status(instance) == InstanceStatus.RUNNING and list(ready_tasks(instance)) == ["confirm"]
+    assert "案件已挂起" not in officer.get("/tasks/?tab=available").content.decode()
     assert client.post(f"/cases/{instance.pk}/control/terminate/", {"reason": "申请人撤回"}).status_code == 302
     assert _status(instance) == InstanceStatus.TERMINATED
     page = client.get(f"/cases/{instance.pk}/").content.decode()

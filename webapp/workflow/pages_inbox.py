@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from domain.errors import DomainError
 from domain.organisations.models import User
-from processes.models import ProcessDefinition
+from processes.models import InstanceStatus, ProcessDefinition, ProcessInstance
 from tasks import services as task_services
 from tasks.attachments import store_attachment
 from tasks.identity import Identity, identities_of
@@ -62,6 +62,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     identities = identities_of(user)
     qs = _tab_list(user, tab, process=process, search=search, identities=identities)
     page = paginate(request, qs, per_page=PAGE_SIZE, filters=("q", "process"))
+    _mark_held_cases(page.object_list)
     processes = ProcessDefinition.objects.order_by("key").values_list("key", "name").distinct()
     return render(
         request,
@@ -76,6 +77,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "q": search,
         },
     )
+
+
+def _mark_held_cases(items: Any) -> None:
+    """Set ``case_held`` on each item whose case cannot be worked now — suspended (已挂起) or stopped by an incident
+    (异常) — so the inbox says so before the officer opens it (one query for the page)."""
+    items = list(items)
+    held = dict(
+        ProcessInstance.objects.filter(
+            pk__in={item.instance_id for item in items},
+            status__in=(InstanceStatus.SUSPENDED, InstanceStatus.ERROR),
+        ).values_list("pk", "status")
+    )
+    for item in items:
+        item.case_held = held.get(item.instance_id, "")
 
 
 def _may_act(item: WorkItem, user: User) -> bool:

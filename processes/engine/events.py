@@ -29,6 +29,7 @@ from .session import TERMINAL, Session, find_task, lock
 from .spiff import event_part, event_parts
 
 RUNNABLE = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
+HELD = (InstanceStatus.SUSPENDED, InstanceStatus.ERROR)  # their timers wait for the resume or retry
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,10 @@ def fire_due_timers(*, now: dt.datetime | None = None, limit: int = 500) -> list
     each timer is fired under its instance's lock and only while still pending; returns what fired and how late."""
     now = now or timezone.now()
     due = list(
+        # not the timers of suspended or failed instances: they wait for the resume or retry, and would otherwise
+        # fill every batch of ``limit`` and starve the runnable ones behind them
         ProcessTimer.objects.filter(status=TimerStatus.PENDING, due_at__lte=now)
+        .exclude(instance__status__in=HELD)
         .order_by("due_at", "id")
         .values_list("pk", flat=True)[:limit]
     )

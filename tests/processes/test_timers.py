@@ -76,6 +76,17 @@ def test_a_suspended_instance_keeps_its_timer_until_resumed(deadline, user):
     assert [f.element_id for f in engine.fire_due_timers(now=timezone.now() + timedelta(hours=2))] == ["reminder"]
 
 
+def test_timers_of_suspended_instances_do_not_starve_the_others(deadline, user):
+    """A sweep handles at most ``limit`` timers; held ones (suspended, failed) must not take those places."""
+    held = [_start(user) for _ in range(2)]
+    for instance in held:
+        engine.suspend(instance.pk, acting_user=user("admin"), reason="核查")
+    ProcessTimer.objects.filter(instance__in=held).update(due_at=timezone.now() - timedelta(days=1))
+    runnable = _start(user)
+    fired = engine.fire_due_timers(now=timezone.now() + timedelta(hours=2), limit=2)
+    assert [(f.instance_id, f.element_id) for f in fired] == [(runnable.pk, "reminder")]
+
+
 def test_fire_timers_command_reports_lateness(deadline, user):
     from io import StringIO
 

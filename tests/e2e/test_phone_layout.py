@@ -118,6 +118,7 @@ def test_main_pages_fit_a_phone_screen(demo_world, live_server, browser_page):
     assert page.locator("#jg-controls").is_visible() and page.locator("text=该案件已挂起").is_visible()
     assert_fits(page, base, "/operations/definitions/")
     assert_fits(page, base, "/operations/definitions/general_application/")
+    assert_fits(page, base, "/operations/timers/")
 
     # an enterprise: its machinery and a machine's record
     login(page, base, "ent_lessor")

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import ProcessDefinition, ProcessHistory, ProcessInstance, ProcessTimer
+from .models import HeldMessage, ProcessDefinition, ProcessHistory, ProcessInstance, ProcessTimer
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -44,3 +44,10 @@ class ProcessHistoryAdmin(ReadOnlyAdmin):
 class ProcessTimerAdmin(ReadOnlyAdmin):
     list_display = ("instance", "element_id", "kind", "due_at", "status", "lateness_seconds")
     list_filter = ("status", "kind")
+
+
+@admin.register(HeldMessage)
+class HeldMessageAdmin(ReadOnlyAdmin):
+    list_display = ("instance", "message_name", "correlation_key", "received_at")
+    search_fields = ("message_name", "correlation_key")
+    exclude = ("payload",)

@@ -42,6 +42,7 @@ def send_use_registration(message: OutboxMessage) -> dict[str, Any]:
         from processes import engine
 
         result = engine.correlate(NATIONAL_CODE_MESSAGE, registration.business_key, {"national_code": code})
-        if not result.instances:  # the case is suspended or not waiting: undo and let the outbox try again later
+        if result.nobody_waiting:  # the case is not waiting (yet): undo and let the outbox try again later
             raise RuntimeError(f"使用登记 {registration.pk} 的流程当前未在等待赋码，稍后重试")
-    return {"code": code, "delivered_to": [i.pk for i in result.instances]}
+    # a suspended case holds the message and receives it when resumed
+    return {"code": code, "delivered_to": [i.pk for i in result.instances], "held_for": result.held}

@@ -44,7 +44,8 @@ def suspend(instance_id: int, *, acting_user: Any, reason: str = "") -> ProcessI
 
 
 def resume(instance_id: int, *, acting_user: Any, reason: str = "") -> ProcessInstance:
-    """Resume (恢复) a suspended instance; timers that fell due meanwhile fire on the next sweep."""
+    """Resume (恢复) a suspended instance; timers that fell due meanwhile fire on the next sweep, and the messages
+    that arrived meanwhile (held) are delivered now, in the order they came."""
     with transaction.atomic():
         instance = lock(instance_id)
         if instance.status != InstanceStatus.SUSPENDED:
@@ -53,7 +54,19 @@ def resume(instance_id: int, *, acting_user: Any, reason: str = "") -> ProcessIn
         session = Session.open(instance, acting_user=acting_user)
         session.save(status=session.status())
         _audit(instance, "resume", "恢复流程", acting_user, reason)
+        if _deliver_held(instance, acting_user):
+            instance.refresh_from_db()
     return instance
+
+
+def _deliver_held(instance: ProcessInstance, acting_user: Any) -> bool:
+    """The messages that arrived while the instance was held, now that it runs again; True when any existed."""
+    from .events import RUNNABLE, deliver_held
+
+    if instance.status not in RUNNABLE or not instance.held_messages.exists():
+        return False
+    deliver_held(instance.pk, acting_user=acting_user)
+    return True
 
 
 def terminate(instance_id: int, *, acting_user: Any, reason: str = "") -> ProcessInstance:
@@ -67,7 +80,9 @@ def terminate(instance_id: int, *, acting_user: Any, reason: str = "") -> Proces
         instance.status = InstanceStatus.TERMINATED
         session.save(status=InstanceStatus.TERMINATED)
         instance.timers.filter(status=TimerStatus.PENDING).update(status=TimerStatus.CANCELLED)
-        _audit(instance, "terminate", "终止流程", acting_user, reason)
+        dropped = instance.held_messages.all().delete()[0]  # held for a resume that will not come
+        _audit(instance, "terminate", "终止流程" + (f"（暂存消息 {dropped} 条不再投递）" if dropped else ""),
+               acting_user, reason)
     return instance
 
 
@@ -85,4 +100,6 @@ def retry(instance_id: int, *, acting_user: Any, reason: str = "") -> ProcessIns
         session.save()
         _audit(instance, "retry", f"重试异常环节 {', '.join(t.task_spec.bpmn_id or '' for t in failed)}",
                acting_user, reason)
+        if _deliver_held(instance, acting_user):
+            instance.refresh_from_db()
     return instance

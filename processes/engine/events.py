@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from SpiffWorkflow.bpmn import BpmnEvent
@@ -15,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.util.task import TaskState
 
 from processes.models import (
+    HeldMessage,
     InstanceStatus,
     MessageSubscription,
     ProcessDefinition,
@@ -122,16 +125,19 @@ class CorrelationResult:
     key: str
     instances: list[ProcessInstance] = field(default_factory=list)
     started: list[ProcessInstance] = field(default_factory=list)
-    skipped: list[int] = field(default_factory=list)  # waiting, but suspended or in error
+    held: list[int] = field(default_factory=list)  # waiting but suspended or in error: kept for the resume/retry
 
     @property
     def nobody_waiting(self) -> bool:
-        return not self.instances and not self.started
+        return not self.instances and not self.started and not self.held
 
 
 def correlate(message_name: str, key: str, payload: dict[str, Any] | None = None, *, acting_user: Any = None):
     """Deliver message ``message_name`` with correlation ``key`` to every instance waiting for it; when none is
-    waiting, start the processes whose start event catches it; otherwise ``result.nobody_waiting``."""
+    waiting, start the processes whose start event catches it; otherwise ``result.nobody_waiting``.
+
+    An instance waiting for it while suspended or stopped by an incident does not lose it: the message is held
+    (:class:`HeldMessage`) and delivered when the instance is resumed or retried (``result.held``)."""
     payload = dict(payload or {})
     result = CorrelationResult(message_name, str(key))
     waiting = list(
@@ -146,7 +152,7 @@ def correlate(message_name: str, key: str, payload: dict[str, Any] | None = None
         if delivered is True:
             result.instances.append(ProcessInstance.objects.get(pk=instance_id))
         elif delivered is False:
-            result.skipped.append(instance_id)
+            result.held.append(instance_id)
     if not waiting:
         from .runtime import start
 
@@ -161,10 +167,21 @@ def correlate(message_name: str, key: str, payload: dict[str, Any] | None = None
 
 
 def _deliver(instance_id: int, message_name: str, key: str, payload: dict[str, Any], acting_user: Any):
-    """True: delivered; False: waiting but not runnable; None: no longer waiting."""
+    """True: delivered; False: waiting but not runnable (the message is held for it); None: no longer waiting."""
     instance = lock(instance_id)
+    if instance.status in TERMINAL:
+        return None
     if instance.status not in RUNNABLE:
-        return False if instance.status not in TERMINAL else None
+        HeldMessage.objects.create(instance_id=instance_id, message_name=message_name, correlation_key=key,
+                                   payload=json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False))
+        audit.record(
+            action="process.message_held",
+            actor=acting_user,
+            subject=instance.subject or instance,
+            summary=f"收到消息 {message_name}（{key}），流程{instance.get_status_display()}，暂存待恢复后投递",
+            data={"instance_id": instance.pk, "message": message_name, "key": key},
+        )
+        return False
     session = Session.open(instance, acting_user=acting_user)
     targets = list(instance.subscriptions.filter(message_name=message_name, correlation_key=key))
     delivered = False
@@ -217,3 +234,29 @@ def message_start_definitions(message_name: str) -> list[ProcessDefinition]:
                 found.append(definition)
                 break
     return found
+
+
+def deliver_held(instance_id: int, *, acting_user: Any = None) -> int:
+    """Deliver, in the order they came, the messages held for instance ``instance_id`` while it was suspended or in
+    error (call inside the transaction that resumed or retried it, once it is runnable); returns how many reached a
+    waiting task. A message whose wait is gone meanwhile is dropped, on the record."""
+    delivered = 0
+    for held in list(HeldMessage.objects.filter(instance_id=instance_id).order_by("id")):
+        status = ProcessInstance.objects.filter(pk=instance_id).values_list("status", flat=True).get()
+        if status in HELD:
+            break  # a delivered message led to an incident: the rest stay held for the retry
+        held.delete()
+        outcome = None if status in TERMINAL else _deliver(
+            instance_id, held.message_name, held.correlation_key, json.loads(held.payload or "{}"), acting_user)
+        if outcome is True:
+            delivered += 1
+        elif outcome is None:
+            instance = ProcessInstance.objects.get(pk=instance_id)
+            audit.record(
+                action="process.message_dropped",
+                actor=acting_user,
+                subject=instance.subject or instance,
+                summary=f"暂存消息 {held.message_name}（{held.correlation_key}）已无等待环节，未投递",
+                data={"instance_id": instance_id, "message": held.message_name, "key": held.correlation_key},
+            )
+    return delivered

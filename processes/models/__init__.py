@@ -186,3 +186,23 @@ class MessageSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_name}[{self.correlation_key}]"
+
+
+class HeldMessage(models.Model):
+    """A message that reached an instance waiting for it while the instance was suspended or stopped by an incident
+    (暂存消息). It is delivered when the instance is resumed or retried, and dropped when it is terminated; the
+    payload (what an outside system sent: it may name people) is SM4-encrypted at rest."""
+
+    instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="held_messages")
+    message_name = models.CharField("消息", max_length=200)
+    correlation_key = models.CharField("关联键", max_length=200, blank=True, default="")
+    payload = EncryptedTextField("消息内容", default="")  # JSON
+    received_at = models.DateTimeField("收到时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "暂存消息"
+        verbose_name_plural = "暂存消息"
+
+    def __str__(self) -> str:
+        return f"{self.message_name}[{self.correlation_key}] → #{self.instance_id}"

@@ -1,7 +1,9 @@
 import pytest
+from django.db import connection
 
 from processes import engine
-from processes.models import InstanceStatus, MessageSubscription
+from processes.models import HeldMessage, InstanceStatus, MessageSubscription
+from security.models import AuditEvent
 
 from .conftest import ready_tasks, round_trip
 
@@ -46,11 +48,38 @@ def test_two_waiters_with_the_same_key_both_receive_it(messages, user):
         assert "end_refused" in engine.diagram_state(instance)["completed"]
 
 
-def test_a_suspended_waiter_is_skipped(messages, user):
+def test_a_suspended_waiter_holds_the_message_and_receives_it_when_resumed(messages, user):
     instance = _waiting(user, "XK-5")
-    engine.suspend(instance.pk, acting_user=user("admin"))
-    result = engine.correlate("permit_received", "XK-5", {"approved": True})
-    assert result.skipped == [instance.pk] and result.nobody_waiting
+    engine.suspend(instance.pk, acting_user=user("admin"), reason="核查")
+    result = engine.correlate("permit_received", "XK-5", {"approved": True, "holder": "张三"})
+    assert result.held == [instance.pk] and result.instances == [] and not result.nobody_waiting
+    assert round_trip(instance).status == InstanceStatus.SUSPENDED  # nothing advances while suspended
+    held = HeldMessage.objects.get(instance=instance)
+    with connection.cursor() as cursor:  # what came from outside is SM4-encrypted at rest
+        cursor.execute("SELECT payload FROM processes_heldmessage WHERE id = %s", [held.pk])
+        assert "张三" not in cursor.fetchone()[0]
+    resumed = engine.resume(instance.pk, acting_user=user("admin"), reason="核查完毕")
+    assert resumed.status == InstanceStatus.COMPLETED and resumed.variables["approved"] is True
+    assert not HeldMessage.objects.exists()
+    actions = list(AuditEvent.objects.filter(action__startswith="process.message").order_by("id")
+                   .values_list("action", flat=True))
+    assert actions == ["process.message_held", "process.message"]
+
+
+def test_held_messages_are_delivered_in_order_and_dropped_on_terminate(messages, user):
+    first, second = _waiting(user, "XK-6"), _waiting(user, "XK-7")
+    for instance in (first, second):
+        engine.suspend(instance.pk, acting_user=user("admin"), reason="核查")
+    engine.correlate("permit_received", "XK-6", {"approved": False})
+    engine.correlate("permit_received", "XK-6", {"approved": True})  # a second message: no wait left for it
+    engine.correlate("permit_received", "XK-7", {"approved": True})
+    assert HeldMessage.objects.filter(instance=first).count() == 2
+    resumed = engine.resume(first.pk, acting_user=user("admin"), reason="核查完毕")
+    assert resumed.status == InstanceStatus.COMPLETED and resumed.variables["approved"] is False  # the first one
+    assert AuditEvent.objects.filter(action="process.message_dropped").count() == 1
+    engine.terminate(second.pk, acting_user=user("admin"), reason="撤回")
+    assert not HeldMessage.objects.exists()
+    assert "暂存消息 1 条不再投递" in AuditEvent.objects.get(action="process.terminate").summary
 
 
 def test_a_message_start_event_starts_an_instance(publish, user):

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from processes import engine
-from processes.models import ProcessTimer, TimerStatus
+from processes.models import MessageSubscription, ProcessTimer, TimerStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,10 @@ def test_message_waits_are_grouped_by_message(client, publish, user):
     assert "共 2 个环节在等待外部消息" in page and "<code>permit_received</code>" in page and "2 个 · 最早自" in page
     engine.correlate("permit_received", "XK-1", {"approved": True})
     assert "共 1 个环节在等待外部消息" in _page(client, user)
+    waiting = MessageSubscription.objects.get().instance_id
+    engine.suspend(waiting, acting_user=user("admin"), reason="核查")
+    engine.correlate("permit_received", "XK-2", {"approved": True})
+    assert "暂存消息 1 条" in _page(client, user)
 
 
 def test_administrators_only(client, deadline, user):

@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from processes.engine.events import HELD, RUNNABLE
-from processes.models import MessageSubscription, ProcessTimer, TimerStatus
+from processes.models import HeldMessage, MessageSubscription, ProcessTimer, TimerStatus
 from webapp.acting import acting_user
 from webapp.listing import choice, paginate, search_text
 
@@ -91,5 +91,5 @@ def timers(request: HttpRequest) -> HttpResponse:
     return render(request, "operations/timers.html", {
         "health": sweep_health(now), "page": page, "status": status, "statuses": TimerStatus.choices,
         "stuck": stuck, "q": search, "now": now, "stale_minutes": int(STALE_AFTER.total_seconds() // 60),
-        "waits": waits, "waiting_total": MessageSubscription.objects.count(),
+        "waits": waits, "waiting_total": MessageSubscription.objects.count(), "held": HeldMessage.objects.count(),
     })

@@ -283,12 +283,14 @@ def test_only_the_sites_supervising_engineer_confirms_use(machinery, platform):
     assert OutboxMessage.objects.filter(payload__type="machinery.use_issue").count() == 1
 
 
-def test_a_suspended_case_keeps_the_code_request_pending_until_resumed(machinery, platform):
+def test_a_suspended_case_holds_the_assigned_code_until_resumed(machinery, platform):
     registration = apply(installed(filed_machine()))
     instance = to_code(registration)
     engine.suspend(instance.pk, acting_user=u("admin"))
-    assert deliver()["retrying"] == 1
-    assert fresh(registration).state == RegistrationState.AWAITING_CODE and not fresh(registration).national_code
+    # the platform's answer is recorded and its message held: nothing is asked twice, nothing advances meanwhile
+    assert deliver()["sent"] == 1
+    assert fresh(registration).national_code
+    assert open_items(round_trip(instance.pk)) == []
     engine.resume(instance.pk, acting_user=u("admin"))
-    assert deliver(now=timezone.now() + timedelta(minutes=2))["sent"] == 1
     assert open_items(round_trip(instance.pk)) == ["approve"]
+    assert deliver(now=timezone.now() + timedelta(minutes=2))["sent"] == 0

@@ -86,6 +86,8 @@ def test_message_waits_are_grouped_by_message(client, publish, user):
     engine.suspend(waiting, acting_user=user("admin"), reason="核查")
     engine.correlate("permit_received", "XK-2", {"approved": True})
     assert "暂存消息 1 条" in _page(client, user)
+    case = client.get(f"/cases/{waiting}/").content.decode()
+    assert "该案件已挂起" in case and "挂起期间收到的 1 条消息已暂存，恢复后按收到顺序投递" in case
 
 
 def test_administrators_only(client, deadline, user):

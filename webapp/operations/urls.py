@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import timers, versions, views
+from . import api, timers, versions, views
 
 _pages = [
     path("operations/processes/", views.instances, name="instances"),
@@ -12,3 +12,8 @@ _pages = [
 ]
 
 urlpatterns = [path("", include((_pages, "operations")))]
+
+api_urlpatterns = [
+    path("operations/instances/", api.OperatedInstanceListView.as_view(), name="api-operations-instances"),
+    path("instances/<int:pk>/control/", api.ControlView.as_view(), name="api-instance-control"),
+]

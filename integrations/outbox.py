@@ -178,9 +178,9 @@ def deliver_due(*, now: datetime | None = None, limit: int = 500) -> dict[str, i
     return counts
 
 
-def requeue(message: OutboxMessage, *, acting_user: Any = None) -> bool:
-    """Give a message that exhausted its attempts another round (an operator action). Returns whether it was
-    requeued (only a failed message is)."""
+def requeue(message: OutboxMessage, *, acting_user: Any = None, reason: str = "") -> bool:
+    """Give a message that exhausted its attempts another round (an operator action, with its ``reason`` on the
+    record). Returns whether it was requeued (only a failed message is)."""
     with transaction.atomic():
         requeued = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.FAILED).update(
             status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
@@ -190,8 +190,8 @@ def requeue(message: OutboxMessage, *, acting_user: Any = None) -> bool:
                 action="integrations.requeued",
                 actor=acting_user,
                 subject=_subject(message),
-                summary=f"外发 {message.channel} 重新排队发送",
+                summary=f"外发 {message.channel} 重新排队发送" + (f"：{reason}" if reason else ""),
                 data={"message_id": message.pk, "channel": message.channel,
-                      "idempotency_key": message.idempotency_key},
+                      "idempotency_key": message.idempotency_key, "reason": reason},
             )
     return bool(requeued)

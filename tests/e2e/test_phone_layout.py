@@ -119,6 +119,7 @@ def test_main_pages_fit_a_phone_screen(demo_world, live_server, browser_page):
     assert_fits(page, base, "/operations/definitions/")
     assert_fits(page, base, "/operations/definitions/general_application/")
     assert_fits(page, base, "/operations/timers/")
+    assert_fits(page, base, "/operations/outbox/")
 
     # an enterprise: its machinery and a machine's record
     login(page, base, "ent_lessor")

@@ -1,10 +1,12 @@
 from django.urls import include, path
 
-from . import api, timers, versions, views
+from . import api, outbox, timers, versions, views
 
 _pages = [
     path("operations/processes/", views.instances, name="instances"),
     path("operations/timers/", timers.timers, name="timers"),
+    path("operations/outbox/", outbox.outbox, name="outbox"),
+    path("operations/outbox/requeue/", outbox.requeue_messages, name="outbox-requeue"),
     path("operations/definitions/", versions.definitions, name="definitions"),
     path("operations/definitions/<slug:key>/", versions.definition, name="definition"),
     path("operations/definitions/<slug:key>/migrate/", versions.migrate, name="migrate"),

@@ -86,6 +86,11 @@ def test_administrators_only(client, mixed):
     assert OutboxMessage.objects.get(pk=mixed["failed"].pk).status == OutboxStatus.FAILED
 
 
+def test_with_nothing_failed_or_pending_the_sent_ones_are_shown(admin, directory):
+    sent = _message(9, OutboxStatus.SENT)
+    assert f'data-message="{sent.pk}"' in admin.get("/operations/outbox/").content.decode()
+
+
 def test_empty_and_garbage_filters(admin, directory):
     page = admin.get("/operations/outbox/?status=bogus&channel=nope&page=zz")
     assert page.status_code == 200 and "没有这一状态的外发消息" in page.content.decode()

@@ -37,7 +37,8 @@ def _render(request: HttpRequest, *, status: int = 200) -> HttpResponse:
     channel = choice(request, "channel", channels)
     counted_rows = OutboxMessage.objects.filter(channel=channel) if channel else OutboxMessage.objects.all()
     counted = dict(counted_rows.order_by().values_list("status").annotate(n=Count("id")))
-    default = OutboxStatus.FAILED if counted.get(OutboxStatus.FAILED) else OutboxStatus.PENDING
+    # the failed ones first; else what is still to send; else what was sent (never an empty page by default)
+    default = next((v for v in (OutboxStatus.FAILED, OutboxStatus.PENDING) if counted.get(v)), OutboxStatus.SENT)
     state = choice(request, "status", OutboxStatus.choices) or default
     search = search_text(request)
     rows = counted_rows.filter(status=state)

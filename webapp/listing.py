@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from domain.organisations.models import District
@@ -73,6 +73,17 @@ def paginate(
         }
         page.filtered = any(request.GET.get(name, "").strip() for name in names)
     return page
+
+
+def text_or_id(search: str, *fields: str, id_field: str = "pk") -> Q:
+    """What a search box matches: ``search`` inside any of ``fields``, or, when it is a number, the record of that
+    id (a case number typed into the box)."""
+    match = Q()
+    for name in fields:
+        match |= Q(**{f"{name}__icontains": search})
+    if search.isdigit() and len(search) <= 18:  # ids are 64-bit: a longer number is text, not an id
+        match |= Q(**{id_field: int(search)})
+    return match
 
 
 def choice(request: HttpRequest, name: str, choices: Iterable[Any]) -> str:

@@ -60,13 +60,10 @@ def resume(instance_id: int, *, acting_user: Any, reason: str = "") -> ProcessIn
 
 
 def _deliver_held(instance: ProcessInstance, acting_user: Any) -> bool:
-    """The messages that arrived while the instance was held, now that it runs again; True when any existed."""
+    """The messages that arrived while the instance was held, now that it runs again; True when any was handled."""
     from .events import RUNNABLE, deliver_held
 
-    if instance.status not in RUNNABLE or not instance.held_messages.exists():
-        return False
-    deliver_held(instance.pk, acting_user=acting_user)
-    return True
+    return instance.status in RUNNABLE and deliver_held(instance.pk, acting_user=acting_user) > 0
 
 
 def terminate(instance_id: int, *, acting_user: Any, reason: str = "") -> ProcessInstance:

@@ -238,19 +238,18 @@ def message_start_definitions(message_name: str) -> list[ProcessDefinition]:
 
 def deliver_held(instance_id: int, *, acting_user: Any = None) -> int:
     """Deliver, in the order they came, the messages held for instance ``instance_id`` while it was suspended or in
-    error (call inside the transaction that resumed or retried it, once it is runnable); returns how many reached a
-    waiting task. A message whose wait is gone meanwhile is dropped, on the record."""
-    delivered = 0
+    error (call inside the transaction that resumed or retried it, once it is runnable); returns how many it took
+    off hold (delivered, or dropped on the record because their wait is gone)."""
+    handled = 0
     for held in list(HeldMessage.objects.filter(instance_id=instance_id).order_by("id")):
         status = ProcessInstance.objects.filter(pk=instance_id).values_list("status", flat=True).get()
         if status in HELD:
             break  # a delivered message led to an incident: the rest stay held for the retry
         held.delete()
+        handled += 1
         outcome = None if status in TERMINAL else _deliver(
             instance_id, held.message_name, held.correlation_key, json.loads(held.payload or "{}"), acting_user)
-        if outcome is True:
-            delivered += 1
-        elif outcome is None:
+        if outcome is None:
             instance = ProcessInstance.objects.get(pk=instance_id)
             audit.record(
                 action="process.message_dropped",
@@ -259,4 +258,4 @@ def deliver_held(instance_id: int, *, acting_user: Any = None) -> int:
                 summary=f"暂存消息 {held.message_name}（{held.correlation_key}）已无等待环节，未投递",
                 data={"instance_id": instance_id, "message": held.message_name, "key": held.correlation_key},
             )
-    return delivered
+    return handled

@@ -69,7 +69,7 @@ def masked_names(definition: Any) -> frozenset[str]:
     entry = _ANY_VERSION.get(definition.key)
     if entry is None or now - entry[0] > ANY_VERSION_TTL or definition.pk > entry[1]:
         entry = _ANY_VERSION[definition.key] = (now, definition.pk, declared_in_any_version(definition.key))
-    return own | entry[2] if entry[2] - own else own
+    return own | entry[2]
 
 
 def forget(process_keys: Iterable[str]) -> None:

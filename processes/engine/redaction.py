@@ -101,12 +101,6 @@ class RedactionReport:
         }
 
 
-def marked_names(process_key: str) -> frozenset[str]:
-    """The names any published version of ``process_key`` marks ``x-pii`` (a mark added in version N+1 covers the
-    copies written under version N)."""
-    return pii.declared_in_any_version(process_key)
-
-
 def redact_existing(
     *, process_key: str | None = None, dry_run: bool = False, batch_size: int = 500
 ) -> RedactionReport:
@@ -123,7 +117,7 @@ def redact_existing(
     report = RedactionReport(dry_run=dry_run)
     try:
         for key in keys:
-            names = marked_names(key)
+            names = pii.declared_in_any_version(key)
             counts = report.by_key[key] = KeyCounts(names=sorted(names))
             if names:
                 _redact_key(key, names, counts, dry_run, batch_size)

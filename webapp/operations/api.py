@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -22,7 +21,8 @@ from webapp.acting import acting_user
 from webapp.api.pagination import StandardPagination
 from webapp.workflow.cases import get_visible_instance, visible_instances
 
-from .controls import CONTROLS, REASON_MAX, may_operate, operate
+from .controls import CONTROLS, REASON_MAX, operate, require_operator
+from .views import narrowed
 
 
 class OperatedInstanceOut(serializers.Serializer):
@@ -46,18 +46,18 @@ class ControlIn(serializers.Serializer):
 
 
 def _administrator(request: Request) -> Any:
-    user = acting_user(request)
-    if not may_operate(user):
-        raise PermissionDenied("仅系统管理员可以使用流程运维接口。")
-    return user
+    return require_operator(acting_user(request), "使用流程运维接口")
 
 
-def _out(instance: ProcessInstance) -> dict[str, Any]:
-    return {**{f: getattr(instance, f) for f in ("id", "process_key", "definition", "status", "business_key",
-                                                 "district_code", "started_at", "updated_at", "error_element_id",
-                                                 "error_message")},
-            "held_messages": getattr(instance, "held_count", None) if hasattr(instance, "held_count")
-            else instance.held_messages.count()}
+def _with_held(rows: QuerySet[ProcessInstance]) -> QuerySet[ProcessInstance]:
+    """The cases with their definition and the number of messages held for them (``held_messages`` in the output)."""
+    return rows.select_related("definition").annotate(held_messages_count=Count("held_messages"))
+
+
+def _out(instance: Any) -> dict[str, Any]:
+    fields = ("id", "process_key", "definition", "status", "business_key", "district_code", "started_at",
+              "updated_at", "error_element_id", "error_message")
+    return {**{f: getattr(instance, f) for f in fields}, "held_messages": instance.held_messages_count}
 
 
 class OperatedInstanceListView(APIView):
@@ -73,19 +73,13 @@ class OperatedInstanceListView(APIView):
     )
     def get(self, request: Request) -> Response:
         user = _administrator(request)
-        rows = visible_instances(user).select_related("definition").annotate(held_count=Count("held_messages"))
         status = request.query_params.get("status", "")
-        if status in dict(InstanceStatus.choices):
-            rows = rows.filter(status=status)
-        process = request.query_params.get("process", "").strip()[:100]
-        if process:
-            rows = rows.filter(process_key=process)
-        search = request.query_params.get("q", "").strip()[:100]
-        if search:
-            match = Q(business_key__icontains=search)
-            if search.isdigit() and len(search) <= 18:
-                match |= Q(pk=int(search))
-            rows = rows.filter(match)
+        rows = narrowed(
+            _with_held(visible_instances(user)),
+            status=status if status in dict(InstanceStatus.choices) else "",
+            process=request.query_params.get("process", "").strip()[:100],
+            search=request.query_params.get("q", "").strip()[:100],
+        )
         paginator = StandardPagination()
         page = paginator.paginate_queryset(rows.order_by("-updated_at", "-id"), request, view=self) or []
         return paginator.get_paginated_response(OperatedInstanceOut([_out(i) for i in page], many=True).data)
@@ -100,5 +94,4 @@ class ControlView(APIView):
         body.is_valid(raise_exception=True)
         with transaction.atomic():
             done = operate(user, instance, body.validated_data["action"], body.validated_data["reason"])
-        done = get_visible_instance(user, done.pk)
-        return Response(OperatedInstanceOut(_out(done)).data)
+        return Response(OperatedInstanceOut(_out(_with_held(visible_instances(user)).get(pk=done.pk))).data)

@@ -52,6 +52,13 @@ def may_operate(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_sysadmin)
 
 
+def require_operator(user: Any, what: str) -> Any:
+    """``user`` when a system administrator, else :class:`PermissionDenied` (403) saying only they may ``what``."""
+    if not may_operate(user):
+        raise PermissionDenied(f"仅系统管理员可以{what}。")
+    return user
+
+
 def controls_for(user: Any, instance: ProcessInstance) -> list[Control]:
     """The controls the case page offers ``user`` for ``instance`` in its current state (none to others)."""
     if not may_operate(user):
@@ -71,8 +78,7 @@ def clean_reason(raw: str | None) -> str:
 def operate(user: Any, instance: ProcessInstance, code: str, raw_reason: str | None) -> ProcessInstance:
     """Run control ``code`` on ``instance`` for ``user`` with the reason given; refusals raise (403 not an operator,
     400 no reason, 409 from the engine when the state does not allow it)."""
-    if not may_operate(user):
-        raise PermissionDenied("仅系统管理员可以挂起、恢复、终止或重试流程。")
+    require_operator(user, "挂起、恢复、终止或重试流程")
     control = CONTROLS[code]
     reason = clean_reason(raw_reason)
     return control.run(instance.pk, acting_user=user, reason=reason)

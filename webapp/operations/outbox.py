@@ -4,10 +4,12 @@ once the cause is fixed (one message, or every failed one of a channel), on the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,20 +18,17 @@ from django.views.decorators.http import require_POST
 from integrations.models import OutboxMessage, OutboxStatus
 from integrations.outbox import requeue
 from webapp.acting import acting_user
-from webapp.listing import choice, paginate, search_text
+from webapp.listing import choice, paginate, search_text, text_or_id
 from webapp.refusals import attempt
 
-from .controls import REASON_MAX, clean_reason, may_operate
+from .controls import REASON_MAX, clean_reason, require_operator
 
 PAGE_SIZE = 30
 REQUEUE_MAX = 1000  # failed messages one "send all again" may requeue
 
 
-def _administrator(request: HttpRequest) -> object:
-    user = acting_user(request)
-    if not may_operate(user):
-        raise PermissionDenied("仅系统管理员可以查看和重发外发消息。")
-    return user
+def _administrator(request: HttpRequest) -> Any:
+    return require_operator(acting_user(request), "查看和重发外发消息")
 
 
 def _render(request: HttpRequest, *, status: int = 200) -> HttpResponse:
@@ -43,10 +42,7 @@ def _render(request: HttpRequest, *, status: int = 200) -> HttpResponse:
     search = search_text(request)
     rows = counted_rows.filter(status=state)
     if search:
-        match = Q(idempotency_key__icontains=search) | Q(last_error__icontains=search)
-        if search.isdigit() and len(search) <= 18:
-            match |= Q(pk=int(search))
-        rows = rows.filter(match)
+        rows = rows.filter(text_or_id(search, "idempotency_key", "last_error"))
     rows = rows.order_by("-sent_at", "-id") if state == OutboxStatus.SENT else rows.order_by("next_attempt_at", "id")
     page = paginate(request, rows, per_page=PAGE_SIZE, filters={"q": search, "channel": channel})
     return render(request, "operations/outbox.html", {

@@ -12,8 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,9 +20,9 @@ from django.utils import timezone
 from processes.engine.events import HELD, RUNNABLE
 from processes.models import HeldMessage, MessageSubscription, ProcessTimer, TimerStatus
 from webapp.acting import acting_user
-from webapp.listing import choice, paginate, search_text
+from webapp.listing import choice, paginate, search_text, text_or_id
 
-from .controls import may_operate
+from .controls import require_operator
 
 PAGE_SIZE = 30
 STALE_AFTER = timedelta(minutes=5)  # the sweep runs every minute: a timer pending this long after its due time is stuck
@@ -67,8 +66,7 @@ def timers(request: HttpRequest) -> HttpResponse:
     """The timers (pending by default; ``?status=fired|cancelled``, ``?stuck=1`` only the stuck ones, search by case
     number or element) and the message waits grouped by message."""
     user = acting_user(request)
-    if not may_operate(user):
-        raise PermissionDenied("仅系统管理员可以查看定时与消息。")
+    require_operator(user, "查看定时与消息")
     now = timezone.now()
     status = choice(request, "status", TimerStatus.choices) or TimerStatus.PENDING
     stuck = request.GET.get("stuck") == "1"
@@ -77,10 +75,7 @@ def timers(request: HttpRequest) -> HttpResponse:
     if stuck:
         rows = rows.filter(status=TimerStatus.PENDING, due_at__lt=now - STALE_AFTER, instance__status__in=RUNNABLE)
     if search:
-        match = Q(element_id__icontains=search) | Q(instance__business_key__icontains=search)
-        if search.isdigit() and len(search) <= 18:
-            match |= Q(instance_id=int(search))
-        rows = rows.filter(match)
+        rows = rows.filter(text_or_id(search, "element_id", "instance__business_key", id_field="instance_id"))
     rows = rows.order_by("due_at", "id") if status == TimerStatus.PENDING else rows.order_by("-fired_at", "-id")
     page = paginate(request, rows, per_page=PAGE_SIZE,
                     filters={"q": search, "stuck": stuck})

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +29,7 @@ from webapp.acting import acting_user
 from webapp.listing import choice, paginate, search_text
 from webapp.refusals import attempt
 
-from .controls import REASON_MAX, clean_reason, may_operate
+from .controls import REASON_MAX, clean_reason, require_operator
 
 PAGE_SIZE = 20
 PLAN_MAX = 200  # cases previewed by one dry run
@@ -38,10 +38,7 @@ _ID = re.compile(r"[0-9]{1,18}")
 
 
 def _administrator(request: HttpRequest) -> Any:
-    user = acting_user(request)
-    if not may_operate(user):
-        raise PermissionDenied("仅系统管理员可以查看流程版本和迁移流程实例。")
-    return user
+    return require_operator(acting_user(request), "查看流程版本和迁移流程实例")
 
 
 @dataclass

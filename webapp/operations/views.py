@@ -4,32 +4,44 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from processes.models import InstanceStatus, ProcessDefinition
+from processes.models import InstanceStatus, ProcessDefinition, ProcessInstance
 from webapp.acting import acting_user
-from webapp.listing import choice, district_options, paginate, search_text
+from webapp.listing import choice, district_options, paginate, search_text, text_or_id
 from webapp.refusals import attempt
 from webapp.workflow.cases import visible_instances
 from webapp.workflow.pages_cases import render_case
 from webapp.workflow.visibility import instance_or_404
 
-from .controls import CONTROLS, may_operate, operate
+from .controls import CONTROLS, operate, require_operator
 
 PAGE_SIZE = 20
+
+
+def narrowed(rows: QuerySet[ProcessInstance], *, process: str = "", district: str = "", search: str = "",
+             status: str = "") -> QuerySet[ProcessInstance]:
+    """The cases of ``rows`` of one procedure, district, state, and matching a business key or case number (each
+    only when given): the list page and the API narrow the same way."""
+    if process:
+        rows = rows.filter(process_key=process)
+    if district:
+        rows = rows.filter(district_code=district)
+    if search:
+        rows = rows.filter(text_or_id(search, "business_key"))
+    if status:
+        rows = rows.filter(status=status)
+    return rows
 
 
 @login_required
 def instances(request: HttpRequest) -> HttpResponse:
     """Every case the administrator may see, by engine state: incidents (异常) with the failed element and message,
     suspended cases, the running ones; filters by state, procedure, district and business key or case number."""
-    user = acting_user(request)
-    if not may_operate(user):
-        raise PermissionDenied("仅系统管理员可以查看流程运维。")
+    user = require_operator(acting_user(request), "查看流程运维")
     scoped = visible_instances(user)
     processes = list(
         ProcessDefinition.objects.order_by("key", "-version").values_list("key", "name").distinct()
@@ -42,16 +54,7 @@ def instances(request: HttpRequest) -> HttpResponse:
     districts = district_options(user, scoped, field="district_code")
     district = choice(request, "district", [d.code for d in districts])
     search = search_text(request)
-    rows = scoped
-    if process:
-        rows = rows.filter(process_key=process)
-    if district:
-        rows = rows.filter(district_code=district)
-    if search:
-        match = Q(business_key__icontains=search)
-        if search.isdigit() and len(search) <= 18:
-            match |= Q(pk=int(search))
-        rows = rows.filter(match)
+    rows = narrowed(scoped, process=process, district=district, search=search)
     # the counts per state follow the other filters, so a click on a count narrows to those cases
     counted = dict(rows.order_by().values_list("status").annotate(n=Count("id")))
     counts = [(value, label, counted.get(value, 0)) for value, label in InstanceStatus.choices]
